@@ -37,23 +37,25 @@ def emit(script: Script, text: str) -> str:
     current: tuple[str, ...] = ()
     prev_end = None
     for stmt in script.body:
-        if prev_end is not None and out and text.count("\n", prev_end, stmt.start) >= 2:
-            out.append("")
-        prev_end = stmt.end
+        lines: list[str] = []
         if type(stmt) is Comment:
-            out.append(stmt.text.rstrip())
-            continue
-        if stmt.is_menu_change:
+            lines.append(stmt.text.rstrip())
+        elif stmt.is_menu_change:
             if stmt.menu != current:
-                out.append(_header(stmt.menu))
+                lines.append(_header(stmt.menu))
                 current = stmt.menu
-            continue
-        if _wants_menu(stmt) and stmt.menu != current:
-            out.append(_header(stmt.menu))
+        elif _wants_menu(stmt) and stmt.menu != current:
+            lines.append(_header(stmt.menu))
             current = stmt.menu
-            out.extend(_command_lines(stmt, text, relative=True, depth=0))
+            lines.extend(_command_lines(stmt, text, relative=True, depth=0))
         else:
-            out.extend(_command_lines(stmt, text, relative=bool(stmt.menu) and stmt.menu == current, depth=0))
+            relative = stmt.verb is not None and bool(stmt.menu) and stmt.menu == current
+            lines.extend(_command_lines(stmt, text, relative=relative, depth=0))
+        if lines:
+            if prev_end is not None and out and text.count("\n", prev_end, stmt.start) >= 2:
+                out.append("")
+            out.extend(lines)
+        prev_end = stmt.end
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -66,11 +68,11 @@ def _is_script_command(cmd: Command) -> bool:
 
 
 def _wants_menu(cmd: Command) -> bool:
-    """Whether ``cmd`` must run under a header for its menu."""
-    if not cmd.menu:
-        return False
+    """Whether ``cmd`` must run under a header for its menu: menu commands
+    (those of the root menu are written inline, as ``/ping``), and any
+    statement with a relative command inside (``[ find ]``)."""
     if cmd.verb is not None and not _is_script_command(cmd):
-        return True
+        return bool(cmd.menu)
     return any(_relative_inside(arg) for arg in cmd.args)
 
 
@@ -108,11 +110,12 @@ def _ordered_args(cmd: Command) -> list:
     return positional + named
 
 
-def _command_head(cmd: Command, relative: bool) -> list[str]:
+def _command_head(cmd: Command, relative: bool, top: bool = False) -> list[str]:
     head: list[str] = []
     if not relative:
-        if cmd.absolute:
-            head.append("/" + " ".join(cmd.path) if cmd.path else "/")
+        root_command = top and not cmd.menu and cmd.verb is not None and not _is_script_command(cmd)
+        if cmd.absolute or root_command:
+            head.append("/" + " ".join(cmd.path))  # root menu commands are written `/ping`
         elif cmd.path:
             head.append(" ".join(cmd.path))
     if cmd.verb is not None:
@@ -123,10 +126,17 @@ def _command_head(cmd: Command, relative: bool) -> list[str]:
     return head
 
 
+def _unquotes(cmd: Command) -> bool:
+    """Whether the values of ``cmd`` may lose quotes RouterOS does not need
+    (settings of ``add``/``set``; never script values, where ``"5"`` and
+    ``5`` differ, nor ``find where`` queries)."""
+    return cmd.verb is not None and cmd.verb.text in SORTED_VERBS
+
+
 def _command_lines(cmd: Command, text: str, relative: bool, depth: int) -> list[str]:
     """The lines of one command; ``relative`` drops its menu path."""
-    menu_command = cmd.verb is not None and not _is_script_command(cmd)
-    pieces = _command_head(cmd, relative)
+    menu_command = _unquotes(cmd)
+    pieces = _command_head(cmd, relative, top=depth == 0)
     pieces.extend(_element(arg, text, menu_command, depth) for arg in _ordered_args(cmd))
     indent = INDENT * depth
     joined = " ".join(pieces)
@@ -280,7 +290,7 @@ def _inline_body(body: list, text: str, depth: int) -> str:
 
 
 def _inline_command(cmd: Command, text: str, depth: int) -> str:
-    menu_command = cmd.verb is not None and not _is_script_command(cmd)
+    menu_command = _unquotes(cmd)
     pieces = _command_head(cmd, False)
     pieces.extend(_element(a, text, menu_command, depth) for a in _ordered_args(cmd))
     return " ".join(pieces)

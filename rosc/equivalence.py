@@ -45,11 +45,15 @@ def _body(body: list) -> tuple:
 def _command(cmd: Command) -> tuple:
     args = [_element(a) for a in cmd.args]
     verb = cmd.verb.text if cmd.verb is not None else None
+    # The menu matters to menu commands and written paths, not to script
+    # commands (`:put`), whose relative commands inside record their own.
+    scripted = verb is None or verb.startswith(":")
+    menu = None if scripted and not cmd.path and not cmd.absolute else cmd.menu
     if verb in _SORTED_VERBS:
         positional = tuple(a for a, src in zip(args, cmd.args) if type(src) is not Arg)
         named = tuple(sorted((a for a, src in zip(args, cmd.args) if type(src) is Arg), key=lambda a: a[1]))
-        return ("cmd", cmd.menu, verb, positional, named)
-    return ("cmd", cmd.menu, verb, tuple(args))
+        return ("cmd", menu, verb, positional, named)
+    return ("cmd", menu, verb, tuple(args))
 
 
 def _element(node) -> tuple:

@@ -4,7 +4,7 @@ RouterOS reads a script in modes: statement level (menu paths, words,
 ``key=value`` arguments), expressions inside ``( )``, and quoted strings with
 escapes.  The tokenizer tracks those modes and the nesting of ``[ ] { } ( )``
 and yields tokens as tuples ``(type, start, end)``.  At nesting depth 0 a
-line end or ``;`` ends a statement: it yields ``END`` there, which is how the
+line end or ``;`` ends a statement: it yields ``$END`` there, which is how the
 parser splits the file into independent top-level statements.
 
 Problems found while reading are yielded as ``ERROR`` tokens (the fourth
@@ -23,12 +23,17 @@ _STR = r'"(?:[^"\\]|\\.)*"'
 _VALUE_END = r'(?=[\s;\]})\\]|\Z)'
 _KEYNAME = r"[A-Za-z0-9_.\-]+"
 
+# One `name=word` or `name="string"` argument, and a run of them separated by
+# spaces or clean line continuations: the commonest thing in an export, read
+# in one regular-expression match.
+KV_ITEM = rf"""{_KEYNAME}=(?:[^\s"\[\](){{}};\\$]+|{_STR})"""
+_KV_SEP = r"(?:[ \t]+(?:\\\r?\n[ \t]*)?|\\\r?\n[ \t]*)"
+
 _NORMAL = re.compile(
     rf"""
      (?P<WS>[ \t\f\v]+)
-    |(?P<KV>{_KEYNAME}=[^\s"\[\](){{}};\\$]+{_VALUE_END})
+    |(?P<KVS>{KV_ITEM}(?:{_KV_SEP}{KV_ITEM})*{_VALUE_END})
     |(?P<NL>\r?\n|\r)
-    |(?P<KS>{_KEYNAME}={_STR}{_VALUE_END})
     |(?P<EKEY>{_KEYNAME}=(?=[\s;\]}})]|\Z))
     |(?P<KEY>{_KEYNAME}=)
     |(?P<WORD>[^\s"\[\](){{}};\\$\#][^\s"\[\](){{}};\\$]*)
@@ -62,6 +67,10 @@ _EXPR = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
+# Deeper nesting than this is reported and the statement skipped: every
+# pass over the tree recurses, and no real script comes near it.
+MAX_DEPTH = 64
+
 _WORD_WITH_HASH = re.compile(r"[^\s\"\[\](){};\\$]+")
 _OPENERS = {"[": "LBRACK", "{": "LBRACE", "(": "LPAR"}
 _CLOSERS = {"]": ("[", "RBRACK"), "}": ("{", "RBRACE"), ")": ("(", "RPAR")}
@@ -70,7 +79,7 @@ _NAMES = {"[": "bracket `[`", "{": "brace `{`", "(": "parenthesis `(`"}
 # Token types after which a value written with no space continues it.
 _VALUE_ENDS = frozenset({"WORD", "STRING", "VAR", "RBRACK", "RPAR", "RBRACE"})
 _VALUE_STARTS = frozenset({"WORD", "STRING", "VAR", "LBRACK", "LPAR"})
-_STATEMENT_STARTERS = frozenset({"NL", "SEMI", "LBRACE", "LBRACK", "END"})
+_STATEMENT_STARTERS = frozenset({"NL", "SEMI", "LBRACE", "LBRACK", "$END"})
 
 
 def tokenize(text: str, warnings: list | None = None) -> Iterator[Token]:
@@ -83,7 +92,7 @@ def tokenize(text: str, warnings: list | None = None) -> Iterator[Token]:
     stack: list[tuple[str, int]] = []  # (opener char, offset)
     pos = 0
     length = len(text)
-    prev = "END"  # type of the previous significant token
+    prev = "$END"  # type of the previous significant token
     prev_end = -1
     while pos < length:
         m = match(text, pos)
@@ -92,7 +101,7 @@ def tokenize(text: str, warnings: list | None = None) -> Iterator[Token]:
         pos = m.end()
         if kind == "WS":
             continue
-        if kind == "KV" or kind == "KS" or kind == "EKEY" or kind == "KEY":
+        if kind == "KVS" or kind == "EKEY" or kind == "KEY":
             yield (kind, start, pos)
             prev = kind
             continue
@@ -103,9 +112,9 @@ def tokenize(text: str, warnings: list | None = None) -> Iterator[Token]:
                 if prev != "NL":
                     yield ("NL", start, pos)
                 prev = "NL"
-            elif prev != "END":
-                yield ("END", start, start)
-                prev = "END"
+            elif prev != "$END":
+                yield ("$END", start, start)
+                prev = "$END"
             continue
         if kind == "WORD":
             if prev in _STATEMENT_STARTERS and text[start] == "/" and match is normal_match:
@@ -133,9 +142,8 @@ def tokenize(text: str, warnings: list | None = None) -> Iterator[Token]:
                         "SYN009",
                         start,
                         start + len(stripped),
-                        "line continuation: the backslash is followed by spaces before the line end; "
-                        "RouterOS accepts it, but an editor that trims trailing spaces changes nothing "
-                        "and another that keeps them can break the paste",
+                        "a space follows the line-continuation backslash: RouterOS still joins the "
+                        "lines, but the space is invisible and easy to break; delete it",
                     )
                 )
             continue
@@ -156,15 +164,17 @@ def tokenize(text: str, warnings: list | None = None) -> Iterator[Token]:
             if stack:
                 yield ("SEMI", start, pos)
                 prev = "SEMI"
-            elif prev != "END":
-                yield ("END", start, start)
-                prev = "END"
+            elif prev != "$END":
+                yield ("$END", start, start)
+                prev = "$END"
             continue
         if kind == "OPEN":
             char = text[start]
             if char != "{" and prev_end == start and prev in _VALUE_ENDS:
                 yield ("GLUE", start, start)
             stack.append((char, start))
+            if len(stack) == MAX_DEPTH + 1:
+                yield ("ERROR", start, pos, f"brackets nested more than {MAX_DEPTH} deep; rosc does not read deeper", "SYN011")
             tok = _OPENERS[char]
             yield (tok, start, pos)
             prev = tok
@@ -219,5 +229,5 @@ def tokenize(text: str, warnings: list | None = None) -> Iterator[Token]:
     for char, at in reversed(stack):
         closer = {"[": "]", "{": "}", "(": ")"}[char]
         yield ("ERROR", at, at + 1, f"this {_NAMES[char]} is never closed: `{closer}` is missing", "SYN003")
-    if prev != "END":
-        yield ("END", length, length)
+    if prev != "$END":
+        yield ("$END", length, length)

@@ -106,56 +106,66 @@ class _Resolver:
 
     def split(self, cmd: Command, current: tuple[str, ...]) -> None:
         elements = cmd.args
+        # Candidate menu/command words: the segments of a `/a/b/c` path token,
+        # then the leading bare words that look like names.
+        words: list[str] = []
+        nodes: list[Word | None] = []  # the element behind each word (None: a path segment)
+        ends: list[int] = []
         if cmd.absolute:
-            raw = self.text[cmd.start + 1 : cmd.path_end]
-            written = tuple(w for w in raw.split("/") if w)
+            offset = cmd.start + 1
+            for segment in self.text[cmd.start + 1 : cmd.path_end].split("/"):
+                if segment:
+                    words.append(segment)
+                    ends.append(offset + len(segment))
+                    nodes.append(Word(offset, offset + len(segment), segment))
+                offset += len(segment) + 1
             base: tuple[str, ...] = ()
         else:
-            written = ()
             base = current
-        candidates = []
+        written = len(words)
         for element in elements:
             if type(element) is Word and _IDENT.match(element.text):
-                candidates.append(element.text)
+                words.append(element.text)
+                nodes.append(element)
+                ends.append(element.end)
             else:
                 break
-        if not cmd.absolute and not candidates:
+        if not cmd.absolute and not words:
             cmd.menu = current
             if elements and type(elements[0]) is Word and elements[0].text.startswith(":"):
                 cmd.verb = elements[0]
                 cmd.args = elements[1:]
             return
         known = self.known
-        head = _join(base, written)
-        best = -1
-        if head in known:
-            best = 0
-        for k in range(1, len(candidates) + 1):
-            if _join(head, candidates[:k]) in known:
+        best = 0
+        for k in range(1, len(words) + 1):
+            if _join(base, words[:k]) in known:
                 best = k
-        if best == -1:
-            # An unknown menu: keep the words, guess where the command is.
-            if not cmd.absolute:
-                best = 0
+        if best < len(words) and not self.is_command(_join(base, words[:best]), words[best]):
+            # The next word is neither a known submenu nor a known command:
+            # a menu or command rosc does not know.  Take the first generic
+            # command word as the command; failing that, the last word when
+            # arguments follow; failing that, read every word as the menu.
+            more = len(elements) > len(words) - written
+            verb_at = next((i for i in range(best, len(words)) if words[i] in GENERIC_VERBS), None)
+            if verb_at is not None:
+                best = verb_at
+            elif more or not cmd.absolute:
+                best = len(words) - 1 if cmd.absolute else best
             else:
-                verb_at = next((i for i, w in enumerate(candidates) if w in GENERIC_VERBS), None)
-                if verb_at is not None:
-                    best = verb_at
-                elif len(elements) > len(candidates):
-                    best = max(len(candidates) - 1, 0)
-                else:
-                    best = len(candidates)
-        path = written + tuple(candidates[:best])
-        cmd.path = path
-        cmd.menu = _join(base, path)
-        rest = elements[best:]
-        if best < len(candidates):
-            cmd.verb = rest[0]
-            cmd.args = rest[1:]
-        else:
-            cmd.args = rest
+                best = len(words)
+        cmd.path = tuple(words[:best])
+        cmd.menu = _join(base, cmd.path)
         if best:
-            cmd.path_end = elements[best - 1].end
+            cmd.path_end = ends[best - 1]
+        consumed = best
+        if best < len(words):
+            cmd.verb = nodes[best]
+            consumed = best + 1
+        cmd.args = elements[max(0, consumed - written) :]
+
+    def is_command(self, menu: tuple[str, ...], word: str) -> bool:
+        return word in GENERIC_VERBS or word.startswith(":") or word in self.commands.get(menu, ())
 
     def embedded(self, arg: Arg) -> None:
         from rosc.parser import parse_statements

@@ -9,12 +9,16 @@ own, so a syntax error costs only that statement.
 
 from __future__ import annotations
 
+import gc
+import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 
 from rosc import strings
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.lexer import tokenize
+from rosc.menu_context import resolve
 from rosc.resources import data_dir
 from rosc.source import Source, decode
 from rosc.syntax import (
@@ -41,8 +45,7 @@ TOKEN_WORDS = {
     "KEY": "a `name=value` argument",
     "SKEY": "a `\"name\"=value` element",
     "EKEY": "an empty `name=` argument",
-    "KV": "a `name=value` argument",
-    "KS": "a `name=\"value\"` argument",
+    "KVS": "a `name=value` argument",
     "GLUE": "a value written right after another",
     "OP": "an operator",
     "NL": "a line end",
@@ -71,11 +74,13 @@ class ParseResult:
 
 @dataclass(slots=True)
 class _Tables:
+    """LALR tables with plain-string keys.  An action is ``(True, state)``
+    for a shift or ``(False, size, origin, rule index)`` for a reduce."""
+
     states: dict
     start_state: int
     end_state: int
-    shift: object
-    rules: dict  # rule -> (size, origin name, callback name)
+    rule_names: list  # rule index -> _Builder method name
 
 
 @cache
@@ -94,13 +99,21 @@ def _tables() -> _Tables:
     grammar = (data_dir("grammar") / "routeros.lark").read_text(encoding="utf-8")
     lark = Lark(grammar, parser="lalr", lexer=_ExternalLexer, start="start")
     table = lark.parser.parser.parser.parse_table
-    rules = {}
-    for state_actions in table.states.values():
-        for action, arg in state_actions.values():
-            if action is not Shift and arg not in rules:
-                name = arg.alias or arg.origin.name
-                rules[arg] = (len(arg.expansion), arg.origin.name, name)
-    return _Tables(table.states, table.start_states["start"], table.end_states["start"], Shift, rules)
+    rule_index: dict = {}
+    rule_names: list[str] = []
+    states: dict = {}
+    for state, actions in table.states.items():
+        row = {}
+        for symbol, (action, arg) in actions.items():
+            if action is Shift:
+                row[str(symbol)] = (True, arg)
+            else:
+                if arg not in rule_index:
+                    rule_index[arg] = len(rule_names)
+                    rule_names.append(str(arg.alias or arg.origin.name))
+                row[str(symbol)] = (False, len(arg.expansion), str(arg.origin.name), rule_index[arg])
+        states[state] = row
+    return _Tables(states, table.start_states["start"], table.end_states["start"], rule_names)
 
 
 class _Builder:
@@ -110,9 +123,6 @@ class _Builder:
         self.text = text
 
     # -- statements
-    def start(self, s):
-        return s[0]
-
     def path_only(self, s):
         tok = s[0]
         return Command(tok[1], tok[2], True, (), tok[2], None, [])
@@ -153,35 +163,68 @@ class _Builder:
     def seps(self, s):
         return None
 
-    # -- arguments
+    # -- arguments: `first_*` start the element list, the others extend it
+    def first_positional(self, s):
+        return [s[0]]
+
     def positional(self, s):
+        s[0].append(s[1])
         return s[0]
 
+    def first_key_value(self, s):
+        return [self._key_value(s[0], s[1])]
+
     def key_value(self, s):
-        tok, value = s
+        s[0].append(self._key_value(s[1], s[2]))
+        return s[0]
+
+    def _key_value(self, tok, value):
         return Arg(tok[1], value.end, _intern(self.text[tok[1] : tok[2] - 1]), tok[2] - 1, value)
 
+    def first_string_key_value(self, s):
+        return [self._string_key_value(s[0], s[1])]
+
     def string_key_value(self, s):
-        tok, value = s
+        s[0].append(self._string_key_value(s[1], s[2]))
+        return s[0]
+
+    def _string_key_value(self, tok, value):
         raw = self.text[tok[1] : tok[2] - 1]
-        return Arg(tok[1], value.end, strings.decode(raw)[0], tok[2] - 1, value)
+        return Arg(tok[1], value.end, strings.decode_value(raw)[0], tok[2] - 1, value)
+
+    def first_empty_key(self, s):
+        return [self._empty_key(s[0])]
 
     def empty_key(self, s):
-        tok = s[0]
+        s[0].append(self._empty_key(s[1]))
+        return s[0]
+
+    def _empty_key(self, tok):
         return Arg(tok[1], tok[2], _intern(self.text[tok[1] : tok[2] - 1]), tok[2] - 1, None)
 
-    def key_word(self, s):
-        start, end = s[0][1], s[0][2]
-        chunk = self.text[start:end]
-        eq = chunk.index("=")
-        return Arg(start, end, _intern(chunk[:eq]), start + eq, Word(start + eq + 1, end, chunk[eq + 1 :]))
+    def first_key_values(self, s):
+        out = []
+        self._key_values(s[0], out)
+        return out
 
-    def key_string(self, s):
-        start, end = s[0][1], s[0][2]
-        chunk = self.text[start:end]
-        eq = chunk.index("=")
-        value_start = start + eq + 1
-        return Arg(start, end, _intern(chunk[:eq]), start + eq, self._string(value_start, end))
+    def key_values(self, s):
+        self._key_values(s[1], s[0])
+        return s[0]
+
+    def _key_values(self, tok, out):
+        text = self.text
+        append = out.append
+        start = tok[1]
+        find = text.find
+        for name, value in _KV_ITEM.findall(text, start, tok[2]):
+            start = find(name, start)
+            eq = start + len(name)
+            end = eq + 1 + len(value)
+            if value[0] == '"':
+                append(Arg(start, end, _intern(name), eq, self._string(eq + 1, end)))
+            else:
+                append(Arg(start, end, _intern(name), eq, Word(eq + 1, end, value)))
+            start = end
 
     # -- values
     def single(self, s):
@@ -207,7 +250,7 @@ class _Builder:
         raw = self.text[start:end]
         if "\\" not in raw and "$" not in raw:
             return String(start, end, raw, raw[1:-1])
-        value, _offsets, interpolated, problems = strings.decode(raw, start)
+        value, interpolated, problems = strings.decode_value(raw, start)
         for p_start, p_end, message in problems:
             self.problems.append(("SYN008", p_start, p_end, message))
         return String(start, end, raw, value, interpolated)
@@ -216,7 +259,7 @@ class _Builder:
         tok = s[0]
         raw = self.text[tok[1] + 1 : tok[2]]
         if raw.startswith('"'):
-            return Variable(tok[1], tok[2], strings.decode(raw)[0], True)
+            return Variable(tok[1], tok[2], strings.decode_value(raw)[0], True)
         return Variable(tok[1], tok[2], raw)
 
     def substitution(self, s):
@@ -236,11 +279,8 @@ class _Builder:
         return Operator(tok[1], tok[2], self.text[tok[1] : tok[2]])
 
 
-_interned: dict[str, str] = {}
-
-
-def _intern(name: str) -> str:
-    return _interned.setdefault(name, name)
+_intern = sys.intern
+_KV_ITEM = re.compile(r'([A-Za-z0-9_.\-]+)=((?:"(?:[^"\\]|\\.)*")|[^\s"\[\](){};\\$]+)', re.DOTALL)
 
 
 def parse_text(text: str, path: str = "<stdin>") -> ParseResult:
@@ -256,11 +296,15 @@ def parse_bytes(data: bytes, path: str = "<stdin>") -> ParseResult:
 
 def _parse_source(source: Source, diagnostics: list[Diagnostic]) -> ParseResult:
     raw_problems: list[tuple[str, int, int, str]] = []
-    body = parse_statements(source.text, raw_problems)
-    script = Script(body, 0, len(source.text))
-    from rosc.menu_context import resolve  # late import: keeps modules small
-
-    resolve(script, source.text, raw_problems)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the tree is acyclic: collecting during the build only costs time
+    try:
+        body = _drive(source.text, raw_problems)
+        script = Script(body, 0, len(source.text))
+        resolve(script, source.text, raw_problems)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     for code, start, end, message in raw_problems:
         severity = Severity.WARNING if code in WARNING_CODES else Severity.ERROR
         diagnostics.append(Diagnostic(code, severity, message, source.path, source.span(start, end)))
@@ -274,74 +318,81 @@ WARNING_CODES = frozenset({"SYN005", "SYN007", "SYN008", "SYN009"})
 def parse_statements(text: str, problems: list) -> list:
     """Parse ``text`` into a list of statements; append problems as
     ``(code, start, end, message)`` to ``problems``."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the tree is acyclic: collecting during the build only costs time
+    try:
+        return _drive(text, problems)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _drive(text: str, problems: list) -> list:
     tables = _tables()
     states = tables.states
     start_state = tables.start_state
     end_state = tables.end_state
-    shift = tables.shift
-    rules = tables.rules
     builder = _Builder(text)
     builder.problems = problems
-    callbacks = {rule: (size, origin, getattr(builder, name)) for rule, (size, origin, name) in rules.items()}
+    callbacks = [getattr(builder, name) for name in tables.rule_names]
 
     body: list = []
+    append = body.append
     state_stack = [start_state]
     value_stack: list = []
+    push_state = state_stack.append
+    push_value = value_stack.append
     failed = False
     for tok in tokenize(text, problems):
         typ = tok[0]
         if failed:
-            if typ == "END":
+            if typ == "$END":
                 failed = False
-                state_stack = [start_state]
-                value_stack = []
+                del state_stack[1:]
+                value_stack.clear()
             elif typ == "ERROR":
                 problems.append((tok[4], tok[1], tok[2], tok[3]))
             continue
-        if typ == "END":
-            if not value_stack:
-                continue
-            typ = "$END"
-        elif typ == "ERROR":
+        if typ == "ERROR":
             problems.append((tok[4], tok[1], tok[2], tok[3]))
             failed = True
             continue
+        if typ == "$END" and not value_stack:
+            continue
         while True:
-            try:
-                action, arg = states[state_stack[-1]][typ]
-            except KeyError:
-                problems.append(_unexpected(text, tok, states[state_stack[-1]], value_stack))
+            action = states[state_stack[-1]].get(typ)
+            if action is None:
+                problems.append(_unexpected(text, tok, states[state_stack[-1]]))
                 failed = typ != "$END"
-                state_stack = [start_state]
-                value_stack = []
+                del state_stack[1:]
+                value_stack.clear()
                 break
-            if action is shift:
-                state_stack.append(arg)
-                value_stack.append(tok)
+            if action[0]:
+                push_state(action[1])
+                push_value(tok)
                 break
-            size, origin, fn = callbacks[arg]
+            _, size, origin, index = action
             if size:
                 children = value_stack[-size:]
                 del state_stack[-size:]
                 del value_stack[-size:]
             else:
                 children = []
-            value = fn(children)
-            state_stack.append(states[state_stack[-1]][origin][1])
-            value_stack.append(value)
-            if typ == "$END" and state_stack[-1] == end_state:
-                body.append(value_stack[-1])
-                state_stack = [start_state]
-                value_stack = []
+            value = callbacks[index](children)
+            state = states[state_stack[-1]][origin][1]
+            if state == end_state:
+                append(value)
+                del state_stack[1:]
+                value_stack.clear()
                 break
+            push_state(state)
+            push_value(value)
     return body
 
 
-def _unexpected(text: str, tok, expected_actions: dict, value_stack: list) -> tuple[str, int, int, str]:
+def _unexpected(text: str, tok, expected_actions: dict) -> tuple[str, int, int, str]:
     typ = tok[0]
     start, end = tok[1], tok[2]
-    if typ == "END":
-        typ = "$END"
     found = TOKEN_WORDS.get(typ, typ)
     if typ not in ("$END", "GLUE") and end > start:
         snippet = text[start:end]

@@ -86,7 +86,7 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[Source, list[Diagnostic]
     source = Source(text, path)
     if had_bom:
         diagnostics.append(
-            Diagnostic("E006", Severity.WARNING, "file starts with a UTF-8 byte order mark; RouterOS does not expect one", path, source.span(0, 0))
+            Diagnostic("SYN007", Severity.WARNING, "file starts with a UTF-8 byte order mark; RouterOS does not expect one", path, source.span(0, 0))
         )
     if text.isascii() and "\0" not in text:
         return source, diagnostics
@@ -99,7 +99,7 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[Source, list[Diagnostic]
                 seen_lines.add(line)
                 diagnostics.append(
                     Diagnostic(
-                        "E004",
+                        "SYN005",
                         Severity.WARNING,
                         f"byte 0x{code - 0xDC00:02X} is not valid UTF-8; rosc keeps it as it is "
                         "(was the file saved in another encoding, such as Windows-1251?)",
@@ -109,7 +109,7 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[Source, list[Diagnostic]
                 )
         elif code == 0:
             diagnostics.append(
-                Diagnostic("E005", Severity.ERROR, "NUL byte in the file; RouterOS stops reading a script at it", path, source.span(index, index + 1))
+                Diagnostic("SYN006", Severity.ERROR, "NUL byte (0x00) in the file: it is not script text, and RouterOS does not accept it", path, source.span(index, index + 1))
             )
     return source, diagnostics
 

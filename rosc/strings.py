@@ -95,6 +95,45 @@ def decode(raw: str, base: int = 0) -> tuple[str, list[int], bool, list[tuple[in
     return "".join(out), offsets, interpolated, problems
 
 
+_ESCAPE = re.compile(r"\\(?:[ \t]*(\r?\n)[ \t]*|([0-9A-Fa-f]{2})|(.)|\Z)", re.DOTALL)
+
+
+def decode_value(raw: str, base: int = 0) -> tuple[str, bool, list[tuple[int, int, str]]]:
+    """Decode the string literal ``raw`` (with quotes): the value, whether it
+    interpolates ``$``, and problems as ``(start, end, message)``.  Faster
+    than ``decode`` as it keeps no offset map."""
+    body = raw[1:-1] if len(raw) >= 2 and raw.endswith('"') and not _ends_escaped(raw) else raw[1:]
+    if "\\" not in body:
+        return body, "$" in body, []
+    if _OTHER_ESCAPE.search(body) is None:  # only \" and \$: plain replaces
+        unescaped_dollar = body.replace("\\$", "")
+        return body.replace('\\"', '"').replace("\\$", "$"), "$" in unescaped_dollar, []
+    if _ESCAPE_HEX.search(body):
+        value, _offsets, interpolated, problems = decode(raw, base)
+        return value, interpolated, problems
+    problems: list[tuple[int, int, str]] = []
+
+    def replace(m: re.Match) -> str:
+        if m.group(1) is not None:
+            return ""
+        char = m.group(3)
+        if char is None:
+            problems.append((base + 1 + m.start(), base + 2 + m.start(), "a backslash at the end of a string escapes nothing"))
+            return ""
+        sub = SIMPLE_ESCAPES.get(char)
+        if sub is None:
+            problems.append((base + 1 + m.start(), base + 1 + m.end(), f"unknown escape `\\{char}` in a string; write `\\\\` for a backslash"))
+            return char
+        return sub
+
+    interpolated = "$" in _ESCAPE.sub("", body)
+    return _ESCAPE.sub(replace, body), interpolated, problems
+
+
+_OTHER_ESCAPE = re.compile(r'\\[^"$]')
+_ESCAPE_HEX = re.compile(r"(?<!\\)(?:\\\\)*\\[0-9A-Fa-f]{2}")
+
+
 def _ends_escaped(raw: str) -> bool:
     """True when the final quote of ``raw`` is itself escaped (``"abc\\"``)."""
     count = 0
@@ -126,7 +165,9 @@ def needs_quotes(value: str) -> bool:
 
 
 def quote(value: str) -> str:
-    """Quote ``value`` with RouterOS escapes (a ``$`` is escaped, not interpolated)."""
+    """Quote ``value`` with RouterOS escapes (a ``$`` is escaped, not
+    interpolated).  Bytes that were not UTF-8 (kept as surrogate escapes)
+    stay as they are, so they are written back unchanged."""
     parts = ['"']
     for char in value:
         esc = _ENCODE.get(char)
@@ -134,8 +175,6 @@ def quote(value: str) -> str:
             parts.append(esc)
         elif ord(char) < 0x20 or ord(char) == 0x7F:
             parts.append(f"\\{ord(char):02X}")
-        elif 0xDC80 <= ord(char) <= 0xDCFF:
-            parts.append(f"\\{ord(char) - 0xDC00:02X}")
         else:
             parts.append(char)
     parts.append('"')
