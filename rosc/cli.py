@@ -131,44 +131,145 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
     sys.exit(EXIT_OK)
 
 
+def _lint_one(task: tuple[str, object]) -> tuple[str, list, str | None]:
+    """Lint one file (in a worker process with -j): (name, diagnostics, error)."""
+    from rosc.lint import lint_bytes
+
+    name, config = task
+    try:
+        data = read(name)
+    except InputError as exc:
+        return name, [], str(exc)
+    shown = "<stdin>" if name == "-" else name
+    return name, lint_bytes(data, shown, config).diagnostics, None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option("--select", multiple=True, help="Rules to run: ids, id prefixes (SEC) or areas; repeat or comma-separate.")
+@click.option("--ignore", multiple=True, help="Rules to skip, as for --select.")
 @click.option(
     "--fail-on",
     type=click.Choice(["info", "warning", "error"]),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding is at least this severe.",
+    default=None,
+    help="Exit 1 when a finding is at least this severe (default: error, or the config's fail-on).",
 )
-def lint(paths: tuple[str, ...], fail_on: str) -> None:
+@click.option(
+    "--format", "fmt_", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
+    help="Output format.",
+)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True, help="Lint files in N processes.")
+def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs) -> None:
     """Check PATHS (files, folders, '-' for stdin) and report findings."""
-    from rosc.parser import parse_bytes
+    from rosc.config import ConfigError, find_config, load_config
+    from rosc.report_formats import to_github, to_json, to_sarif
+    from rosc.source import decode
 
     try:
         files = expand(paths)
+        config = load_config(Path(config_path) if config_path else find_config(Path.cwd()))
     except InputError as exc:
         _fail_input(exc)
-    out = _console()
-    threshold = Severity.parse(fail_on)
-    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+    except ConfigError as exc:
+        _console(stderr=True).print(f"[bold red]error[/]: {exc}", highlight=False)
+        sys.exit(EXIT_USAGE)
+    if select:
+        config.select = [p for s in select for p in s.split(",") if p]
+    if ignore:
+        config.ignore = config.ignore + [p for s in ignore for p in s.split(",") if p]
+    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    tasks = [(name, config) for name in files]
+    if jobs > 1 and len(files) > 1 and "-" not in files:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_lint_one, tasks, chunksize=max(1, len(tasks) // (jobs * 4))))
+    else:
+        results = [_lint_one(t) for t in tasks]
+    err = _console(stderr=True)
     status = EXIT_OK
-    for name in files:
-        try:
-            data = read(name)
-        except InputError as exc:
-            _console(stderr=True).print(f"[bold red]error[/]: {exc}", highlight=False)
+    everything = []
+    out = _console()
+    for name, diagnostics, error in results:
+        if error is not None:
+            err.print(f"[bold red]error[/]: {error}", highlight=False)
             status = EXIT_USAGE
             continue
-        shown = "<stdin>" if name == "-" else name
-        result = parse_bytes(data, shown)
-        print_diagnostics(out, result.diagnostics, {shown: result.source})
-        for d in result.diagnostics:
-            counts[d.severity] += 1
-            if d.severity >= threshold and status == EXIT_OK:
-                status = EXIT_FINDINGS
-    summary = ", ".join(f"{n} {sev.label}{'s' if n != 1 else ''}" for sev, n in counts.items())
-    out.print(f"{len(files)} file{'s' if len(files) != 1 else ''} checked: {summary}", highlight=False)
+        everything.extend(diagnostics)
+        if fmt_ == "text" and diagnostics:
+            shown = "<stdin>" if name == "-" else name
+            source = decode(read(name), shown)[0] if name != "-" else None
+            print_diagnostics(out, diagnostics, {shown: source} if source else {})
+    if fmt_ == "json":
+        click.echo(to_json(everything, len(files)))
+    elif fmt_ == "sarif":
+        click.echo(to_sarif(everything))
+    elif fmt_ == "github":
+        text = to_github(everything)
+        if text:
+            click.echo(text)
+    if fmt_ == "text":
+        counts = {sev: sum(1 for d in everything if d.severity == sev) for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+        summary = ", ".join(f"{n} {sev.label}{'s' if n != 1 else ''}" for sev, n in counts.items())
+        out.print(f"{len(files)} file{'s' if len(files) != 1 else ''} checked: {summary}", highlight=False)
+    if status == EXIT_OK and any(d.severity >= threshold for d in everything):
+        status = EXIT_FINDINGS
     sys.exit(status)
+
+
+@main.command(name="rules")
+@click.option("--area", help="Only the rules of this area.")
+def rules_cmd(area: str | None) -> None:
+    """List every check: id, name, area, default severity, summary."""
+    from rosc.rules import AREAS, all_rules
+
+    out = _console()
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for col in ("id", "name", "area", "severity", "summary"):
+        table.add_column(col)
+    shown = 0
+    for rule in all_rules().values():
+        if area and rule.area != area:
+            continue
+        table.add_row(rule.id, rule.name, rule.area, rule.severity.label, rule.summary)
+        shown += 1
+    if area and area not in AREAS:
+        _console(stderr=True).print(f"[bold red]error[/]: unknown area {area!r}; areas: {', '.join(AREAS)}", highlight=False)
+        sys.exit(EXIT_USAGE)
+    out.print(table)
+    out.print(f"{shown} rules", highlight=False)
+
+
+@main.command(name="rule")
+@click.argument("rule_id")
+def rule_cmd(rule_id: str) -> None:
+    """Print the documentation page of RULE_ID."""
+    import difflib
+
+    from rosc.rule_docs import load_page
+    from rosc.rules import all_rules
+
+    rules = all_rules()
+    key = rule_id.upper()
+    if key not in rules:
+        by_name = {r.name: r.id for r in rules.values()}
+        if rule_id in by_name:
+            key = by_name[rule_id]
+        else:
+            close = difflib.get_close_matches(key, list(rules) + list(by_name), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; `rosc rules` lists them"
+            _console(stderr=True).print(f"[bold red]error[/]: no rule {rule_id!r}{hint}", highlight=False)
+            sys.exit(EXIT_USAGE)
+    page = load_page(key)
+    if page is None:
+        _console(stderr=True).print(f"[bold red]error[/]: rule {key} has no page", highlight=False)
+        sys.exit(EXIT_USAGE)
+    from rich.markdown import Markdown
+
+    _console().print(Markdown(page.text))
 
 
 def _print_diff(before: str, after: str, name: str) -> None:
