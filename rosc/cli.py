@@ -272,6 +272,14 @@ def rule_cmd(rule_id: str) -> None:
     _console().print(Markdown(page.text))
 
 
+@main.command()
+def lsp() -> None:
+    """Run the language server (LSP over stdio) for editors."""
+    from rosc.lsp_server import serve
+
+    serve()
+
+
 def _print_diff(before: str, after: str, name: str) -> None:
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}", f"{name} (formatted)"
