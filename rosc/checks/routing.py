@@ -1,0 +1,754 @@
+"""Routing checks: gateways that cannot be resolved, recursion loops,
+check-gateway that cannot probe, duplicate routes, what ECMP and failover
+routes mean, and masquerade out of an interface no route uses.
+
+Next-hop resolution itself lives in ``rosc.routing_resolution``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from rosc.diagnostics import Severity
+from rosc.facts import Facts, RouteFact, parse_ip, parse_network, split_list, to_int
+from rosc.model import Device, literal
+from rosc.routing_resolution import (
+    LOOP,
+    NO_ROUTE,
+    RECURSIVE,
+    SCOPE,
+    SELF,
+    VIA_INACTIVE,
+    GatewayResolution,
+    RouteResolution,
+    resolve_routes,
+    split_gateway,
+)
+from rosc.rules import rule
+from rosc.syntax import Word
+
+SCOPE_NOTE = (
+    "RouterOS resolves a gateway address only through routes whose scope is at most the target-scope of the "
+    "route being resolved; connected routes have scope 10, static routes default to scope=30 and "
+    "target-scope=10, so by default a gateway must be inside a connected network (help.mikrotik.com: "
+    "IP Routing, scope and target-scope)."
+)
+INACTIVE_NOTE = "A route whose gateway cannot be resolved stays inactive: RouterOS never uses it to forward packets."
+
+# Links that carry no ARP: point-to-point and layer-3 tunnels.
+NO_ARP_KINDS = {
+    "pppoe-client": "PPPoE",
+    "l2tp-client": "L2TP",
+    "sstp-client": "SSTP",
+    "pptp-client": "PPTP",
+    "wireguard": "WireGuard",
+    "gre": "GRE",
+    "gre6": "GRE",
+    "ipip": "IPIP",
+    "6to4": "6to4",
+}
+# PPP clients that can add a default route of their own.
+PPP_CLIENT_MENUS = {
+    "/interface pppoe-client": "PPPoE",
+    "/interface l2tp-client": "L2TP",
+    "/interface sstp-client": "SSTP",
+    "/interface pptp-client": "PPTP",
+    "/interface ovpn-client": "OpenVPN",
+}
+PROBES = {"ping", "arp", "bfd", "bfd-multihop"}
+
+
+# --- shared per-device analysis ---------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class Analysis:
+    device: Device
+    facts: Facts
+    routes: list[RouteFact]
+    results: list[RouteResolution]
+    dhcp_clients: bool  # an enabled DHCP client: addresses learnt at run time
+    ipv6_dynamic: bool  # IPv6 addresses or routes learnt at run time (DHCPv6, pools, PPP)
+    runtime_ranges: list[tuple[int, int]] = field(default_factory=list)  # PPP pools and remote addresses
+    by_route: dict[int, RouteResolution] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_route = {id(r.route): r for r in self.results}
+
+    def runtime_reachable(self, address) -> bool:
+        """Could a connected route learnt at run time contain ``address``?"""
+        if address.version != 4:
+            return address.is_link_local or self.ipv6_dynamic
+        value = int(address)
+        if any(lo <= value <= hi for lo, hi in self.runtime_ranges):
+            return True  # a PPP session installs a /32 to its peer
+        return self.dhcp_clients and not address.is_global
+
+
+_CACHE: tuple = (None, None)  # the last device analysed and its analysis, swapped in one assignment
+
+
+def analyse(device: Device) -> Analysis:
+    """The routing analysis of ``device``, computed once for all the routing
+    checks of one lint run."""
+    global _CACHE
+    cached = _CACHE
+    if cached[0] is device:
+        return cached[1]
+    facts = Facts(device)
+    routes = [r for r in facts.routes if r.dst.version == 4] + _point_to_point(facts) + _ipv6_routes(device, facts)
+    routes = [r for r in routes if r.kind != "static" or not _computed(r)]
+    results = resolve_routes(routes, facts.interface_exists)
+    dhcp = any(not i.disabled and i.get("interface") for i in device.items("/ip dhcp-client"))
+    v6 = (
+        any(not i.disabled for i in device.items("/ipv6 dhcp-client"))
+        or any(i.get("from-pool") for i in device.items("/ipv6 address"))
+        or any(device.items(menu) for menu in PPP_CLIENT_MENUS)
+    )
+    analysis = Analysis(device, facts, routes, results, dhcp, v6, _runtime_ranges(device, facts))
+    _CACHE = (device, analysis)
+    return analysis
+
+
+ROUTE_ARGS = ("dst-address", "gateway", "distance", "scope", "target-scope", "routing-table", "routing-mark")
+
+
+def _computed(route: RouteFact) -> bool:
+    """A route whose destination, gateway or scopes the script computes
+    (a variable, an expression): rosc cannot know them, so it leaves it out."""
+    item = route.item
+    return item is not None and any(
+        item.arg(name) is not None and literal(item.arg(name)) is None for name in ROUTE_ARGS
+    )
+
+
+def _point_to_point(facts: Facts) -> list[RouteFact]:
+    """``address=10.0.0.1/32 network=10.0.0.2``: the connected route goes to
+    the peer, which ``Facts.routes`` does not know."""
+    out = []
+    for fact in facts.addresses:
+        if fact.iface.version != 4 or fact.network.prefixlen != 32:
+            continue
+        peer = parse_ip(fact.item.get("network"))
+        if peer is None or peer.version != 4 or peer == fact.ip:
+            continue
+        net = ipaddress.ip_network(f"{peer}/32")
+        out.append(RouteFact(net, [fact.interface], 0, 10, 10, "connected", fact.item, fact.interface))
+    return out
+
+
+def _ipv6_routes(device: Device, facts: Facts) -> list[RouteFact]:
+    """Connected and static IPv6 routes, and the default routes of DHCPv6
+    clients (``Facts.routes`` holds IPv4 only)."""
+    out = [
+        RouteFact(a.network, [a.interface], 0, 10, 10, "connected", a.item, a.interface)
+        for a in facts.addresses
+        if a.iface.version == 6
+    ]
+    for item in device.items("/ipv6 route"):
+        dst = parse_network(item.get("dst-address", "::/0"))
+        if dst is None or dst.version != 6:
+            continue
+        out.append(
+            RouteFact(
+                dst,
+                split_list(item.get("gateway")),
+                to_int(item.get("distance"), 1),
+                to_int(item.get("scope"), 30),
+                to_int(item.get("target-scope"), 10),
+                "static",
+                item,
+                check_gateway=item.get("check-gateway"),
+                table=item.get("routing-table") or item.get("routing-mark") or "main",
+                disabled=item.disabled,
+            )
+        )
+    for item in device.items("/ipv6 dhcp-client"):
+        iface = item.get("interface")
+        if item.flag("add-default-route") and not item.disabled and iface:
+            out.append(
+                RouteFact(
+                    ipaddress.ip_network("::/0"), [], to_int(item.get("default-route-distance"), 1), 30, 10,
+                    "dynamic", item, iface, note=f"added by the DHCPv6 client on {iface}",
+                )
+            )
+    return out
+
+
+def _runtime_ranges(device: Device, facts: Facts) -> list[tuple[int, int]]:
+    out = [(int(lo), int(hi)) for pool in facts.pools.values() for lo, hi in pool.ranges]
+    for menu in ("/ppp secret", "/ppp profile"):
+        for item in device.items(menu):
+            ip = parse_ip(item.get("remote-address"))
+            if ip is not None and ip.version == 4:
+                out.append((int(ip), int(ip)))
+    return out
+
+
+# --- wording -----------------------------------------------------------------
+
+
+def _line(ctx, route: RouteFact) -> int | None:
+    if route.item is None:
+        return None
+    node = route.item.node()
+    return ctx.source.line_col(node.start)[0] if node is not None else None
+
+
+def _where(route: RouteFact) -> str:
+    return "" if route.table == "main" else f" in routing table {route.table}"
+
+
+def describe(route: RouteFact) -> str:
+    if route.kind == "connected":
+        return f"the connected network {route.dst} of {route.interface}"
+    if route.kind == "dynamic":
+        return f"the default route {route.note}" if route.note else f"the dynamic route to {route.dst}"
+    if route.dst.prefixlen == 0:
+        return f"the default route{_where(route)}"
+    return f"the route to {route.dst}{_where(route)}"
+
+
+def ref(ctx, route: RouteFact) -> str:
+    line = _line(ctx, route)
+    return f"{describe(route)} (line {line})" if line else describe(route)
+
+
+def _gateway_node(route: RouteFact):
+    if route.item is None:
+        return None
+    if route.kind == "dynamic":
+        return route.item.node("add-default-route")
+    return route.item.node("gateway")
+
+
+def _start(route: RouteFact) -> int:
+    node = route.item.node() if route.item is not None else None
+    return node.start if node is not None else 0
+
+
+def _sorted_by_source(routes):
+    return sorted(routes, key=_start)
+
+
+def _failing_gateway(result: RouteResolution) -> GatewayResolution | None:
+    return next((g for g in result.gateways if not g.ok and g.address is not None), None)
+
+
+def _chain_text(ctx, analysis: Analysis, chain: list[RouteFact]) -> str:
+    """``the route to 10.1.1.1/32 (line 5), gateway 10.9.9.9 → ...``"""
+    parts = []
+    seen: set[int] = set()
+    for route in chain:
+        if len(parts) == 4:
+            parts.append(f"... ({len(chain) - 4} more)")
+            break
+        if id(route) in seen:
+            parts.append(f"back to {ref(ctx, route)}")
+            break
+        seen.add(id(route))
+        result = analysis.by_route.get(id(route))
+        gw = _failing_gateway(result) if result is not None and not result.resolved else None
+        parts.append(f"{ref(ctx, route)} with gateway {gw.text}" if gw is not None else ref(ctx, route))
+    return " → ".join(parts)
+
+
+def _connected_summary(analysis: Analysis, version: int) -> str:
+    nets = [
+        f"{r.dst} ({r.interface})"
+        for r in analysis.routes
+        if r.kind == "connected" and not r.disabled and r.dst.version == version
+    ]
+    if not nets:
+        return f"This router has no IPv{version} address, so no connected network a gateway could be in"
+    shown = ", ".join(nets[:4]) + (", ..." if len(nets) > 4 else "")
+    return f"Connected networks here: {shown}"
+
+
+# --- ROUTE001 ------------------------------------------------------------------
+
+
+@rule(
+    "ROUTE001", "unresolvable-gateway", area="routing", severity=Severity.ERROR,
+    summary="A route whose gateway RouterOS cannot resolve, so the route stays inactive",
+)
+def unresolvable_gateway(ctx):
+    analysis = analyse(ctx.device)
+    for result in analysis.results:
+        route = result.route
+        if route.kind != "static" or route.disabled:
+            continue
+        for gw in result.gateways:
+            if gw.ok or gw.address is None or analysis.runtime_reachable(gw.address):
+                continue
+            if gw.reason == NO_ROUTE:
+                yield _no_route(ctx, analysis, route, gw)
+            elif gw.reason == SCOPE:
+                yield _scope(ctx, analysis, route, gw)
+            elif gw.reason == VIA_INACTIVE:
+                yield _via_inactive(ctx, analysis, route, gw)
+
+
+def _no_route(ctx, analysis, route, gw):
+    summary = _connected_summary(analysis, gw.address.version)
+    notes = [summary + ("." if summary.startswith("This") else f"; {gw.address} is in none of them.")]
+    if gw.via is not None:
+        notes.append(
+            f"Only {ref(ctx, gw.via)} contains {gw.address}, and it has scope {gw.via.scope} > target-scope "
+            f"{route.target_scope} of this route: gateways are not resolved through a default route unless "
+            "target-scope is raised, which is rarely what you want."
+        )
+    notes.append(INACTIVE_NOTE)
+    return ctx.finding(
+        _gateway_node(route),
+        f"no route reaches gateway {gw.text} of {describe(route)} (no connected network contains it)",
+        notes=notes,
+        fix="use a gateway address inside a connected network, name the interface instead "
+        "(e.g. gateway=ether1 or gateway=pppoe-out1), or add a route to the gateway through its real next hop "
+        "with scope=10",
+    )
+
+
+def _scope(ctx, analysis, route, gw):
+    blocker = gw.via
+    ts = route.target_scope
+    scope = min(ts, 10)  # 10 like connected routes and the documented examples, never above target-scope
+    if blocker.kind == "static":
+        advice = f"set scope={scope} on it or target-scope={blocker.scope} here"
+        fix = f"set scope={scope} on {ref(ctx, blocker)}, or target-scope={blocker.scope} on this route"
+    else:
+        advice = f"set target-scope={blocker.scope} here"
+        fix = f"set target-scope={blocker.scope} on this route"
+    notes = [SCOPE_NOTE]
+    if not _resolved(analysis, blocker):
+        notes.append(
+            f"{ref(ctx, blocker)} cannot be resolved either: {_chain_text(ctx, analysis, gw.chain)}; fix that too."
+        )
+    notes.append(INACTIVE_NOTE)
+    return ctx.finding(
+        _gateway_node(route),
+        f"gateway {gw.text} of {describe(route)} cannot be resolved: {ref(ctx, blocker)} has scope "
+        f"{blocker.scope} > target-scope {ts} of this route; {advice}",
+        notes=notes,
+        fix=fix,
+    )
+
+
+def _resolved(analysis: Analysis, route: RouteFact) -> bool:
+    result = analysis.by_route.get(id(route))
+    return result is not None and result.resolved
+
+
+def _via_inactive(ctx, analysis, route, gw):
+    return ctx.finding(
+        _gateway_node(route),
+        f"gateway {gw.text} of {describe(route)} cannot be resolved: it is reached only through "
+        f"{ref(ctx, gw.via)}, which is inactive itself",
+        notes=[
+            f"Resolution tried: gateway {gw.text} → {_chain_text(ctx, analysis, gw.chain)}.",
+            SCOPE_NOTE,
+            INACTIVE_NOTE,
+        ],
+        fix=f"make {ref(ctx, gw.via)} resolvable first (see the finding on it)",
+    )
+
+
+# --- ROUTE002 ------------------------------------------------------------------
+
+
+@rule(
+    "ROUTE002", "recursive-gateway-loop", area="routing", severity=Severity.ERROR,
+    summary="A gateway reachable only through the route itself, or through routes that need it again",
+)
+def recursive_gateway_loop(ctx):
+    analysis = analyse(ctx.device)
+    for result in analysis.results:
+        route = result.route
+        if route.kind != "static" or route.disabled:
+            continue
+        for gw in result.gateways:
+            if gw.ok or gw.address is None or analysis.runtime_reachable(gw.address):
+                continue
+            if gw.reason == SELF:
+                yield ctx.finding(
+                    _gateway_node(route),
+                    f"gateway {gw.text} of {describe(route)} is reachable only through this route itself",
+                    notes=[
+                        f"RouterOS looks the gateway up in the routing table, and the only route that contains "
+                        f"{gw.address} is this one: it can never become active.",
+                    ] + ([
+                        "For recursive failover, give the monitored address a host route through the real next "
+                        "hop with scope=10, and keep this route's target-scope at or above it "
+                        "(help.mikrotik.com: Failover (WAN Backup)).",
+                    ] if route.dst.prefixlen == 0 else []),
+                    fix=f"add a route to {gw.address} through the real next hop, e.g. "
+                    f"`/{'ipv6' if gw.address.version == 6 else 'ip'} route add dst-address={gw.address} "
+                    "gateway=<next hop or interface> scope=10`",
+                )
+            elif gw.reason == LOOP:
+                yield ctx.finding(
+                    _gateway_node(route),
+                    f"gateway {gw.text} of {describe(route)} resolves in a loop: it needs "
+                    f"{_chain_text(ctx, analysis, gw.chain)}, which needs this route again",
+                    notes=[
+                        "Each route in the loop can only be resolved once another one of them is, so none ever "
+                        "becomes active.",
+                        SCOPE_NOTE,
+                    ],
+                    fix="give one route of the loop a gateway inside a connected network (or an interface name)",
+                )
+
+
+# --- ROUTE003 ------------------------------------------------------------------
+
+
+@rule(
+    "ROUTE003", "check-gateway-cannot-probe", area="routing", severity=Severity.WARNING,
+    summary="check-gateway on a route whose gateway it cannot probe",
+)
+def check_gateway_cannot_probe(ctx):
+    analysis = analyse(ctx.device)
+    facts = analysis.facts
+    for result in analysis.results:
+        route = result.route
+        probe = route.check_gateway
+        if route.kind != "static" or route.disabled or probe not in PROBES or not result.gateways:
+            continue
+        node = route.item.node("check-gateway")
+        if all(g.is_interface for g in result.gateways):
+            names = _join([g.text for g in result.gateways])
+            what = f"gateway {names} is an interface" if len(result.gateways) == 1 else (
+                f"gateways {names} are interfaces"
+            )
+            yield ctx.finding(
+                node,
+                f"check-gateway={probe} has no address to probe on {describe(route)}: its {what}",
+                notes=[
+                    "check-gateway sends its probes (ARP requests, ICMP echo requests or BFD) to the gateway "
+                    "address; a route through an interface name has none, and it already goes inactive when "
+                    "the interface goes down.",
+                    "To test the path beyond the link, point the route at an address reached through the "
+                    "interface (recursive routing, help.mikrotik.com: Failover (WAN Backup)).",
+                ],
+                fix="remove check-gateway, or use a gateway address with check-gateway=ping",
+            )
+            continue
+        if probe != "arp":
+            continue
+        for gw in result.gateways:
+            if gw.address is None or not gw.ok:
+                continue
+            if gw.reason == RECURSIVE and not _on_link(analysis, gw.via):
+                yield ctx.finding(
+                    node,
+                    f"check-gateway=arp cannot probe gateway {gw.address} of {describe(route)}: it is not on a "
+                    f"connected network but resolves through {ref(ctx, gw.via)}",
+                    notes=[
+                        "ARP only reaches hosts on the same link, so the check always fails and the route never "
+                        "stays active; a recursively resolved gateway is checked with ping."
+                    ],
+                    fix="use check-gateway=ping",
+                )
+                break
+            kind = facts.interfaces.get(gw.interface).kind if gw.interface in facts.interfaces else None
+            if kind in NO_ARP_KINDS:
+                yield ctx.finding(
+                    node,
+                    f"check-gateway=arp cannot probe gateway {gw.address} of {describe(route)}: it is reached "
+                    f"over {gw.interface}, and {NO_ARP_KINDS[kind]} links carry no ARP",
+                    notes=[
+                        f"{NO_ARP_KINDS[kind]} is a point-to-point or layer-3 link: there are no ARP requests on "
+                        "it, so an ARP check never gets an answer and the route never stays active."
+                    ],
+                    fix="use check-gateway=ping",
+                )
+                break
+
+
+def _on_link(analysis: Analysis, via: RouteFact) -> bool:
+    """A route through interface names only (``dst-address=10.0.0.0/24
+    gateway=ether1``): addresses it contains are on that link."""
+    result = analysis.by_route.get(id(via))
+    return result is not None and all(g.is_interface for g in result.gateways if g.ok) and bool(via.gateways)
+
+
+# --- ROUTE004 ------------------------------------------------------------------
+
+
+def _gateway_key(text: str) -> str:
+    addr, iface, table = split_gateway(text)
+    ip = parse_ip(addr)
+    out = str(ip) if ip is not None else addr
+    if iface:
+        out += f"%{iface}"
+    if table:
+        out += f"@{table}"
+    return out
+
+
+@rule(
+    "ROUTE004", "duplicate-route", area="routing", severity=Severity.WARNING,
+    summary="Two routes with the same destination, gateway, distance and routing table",
+)
+def duplicate_route(ctx):
+    analysis = analyse(ctx.device)
+    seen: dict[tuple, RouteFact] = {}
+    candidates = [r for r in analysis.routes if r.kind != "connected" and not r.disabled and r.gateways]
+    for route in _sorted_by_source(candidates):
+        gateways = tuple(sorted({_gateway_key(g) for g in route.gateways}))
+        key = (route.table, route.dst, gateways, route.distance)
+        first = seen.setdefault(key, route)
+        if first is route:
+            continue
+        via = ", ".join(gateways)
+        if route.kind == "dynamic":
+            message = (
+                f"PPPoE client {route.interface} adds a default route via {via} at distance {route.distance}, "
+                f"the same as {ref(ctx, first)}"
+            )
+            fix = f"remove {ref(ctx, first)}, or set add-default-route=no here"
+        elif first.kind == "dynamic":
+            message = (
+                f"{describe(route)} via {via} at distance {route.distance} duplicates {ref(ctx, first)} "
+                "(add-default-route=yes)"
+            )
+            fix = f"remove this route, or set add-default-route=no on PPPoE client {first.interface}"
+        else:
+            message = f"{describe(route)} via {via} at distance {route.distance} duplicates {ref(ctx, first)}"
+            fix = "remove one of the two routes (or give the backup a larger distance)"
+        yield ctx.finding(
+            _gateway_node(route),
+            message,
+            notes=[
+                "Both entries sit in the routing table for the same destination, gateway and distance; the copy "
+                "adds nothing but confusion: when one is changed later (a new gateway, a distance for failover) "
+                "the other silently keeps the old behaviour."
+            ],
+            fix=fix,
+        )
+
+
+# --- ROUTE005 / ROUTE006 ---------------------------------------------------------
+
+
+def _groups(analysis: Analysis) -> dict[tuple, list[RouteResolution]]:
+    groups: dict[tuple, list[RouteResolution]] = {}
+    for result in analysis.results:
+        route = result.route
+        if route.kind == "connected" or route.disabled or not result.resolved:
+            continue
+        groups.setdefault((route.table, route.dst), []).append(result)
+    return groups
+
+
+def _group_name(route: RouteFact) -> str:
+    if route.dst.prefixlen == 0:
+        return f"the default route{_where(route)}"
+    return f"the route to {route.dst}{_where(route)}"
+
+
+def _labels(ctx, result: RouteResolution, suffix: str = "") -> list[tuple[str, str]]:
+    """(key, label) for each gateway of the route that resolves: the key
+    tells the same gateway apart from another, the label is for people."""
+    route = result.route
+    line = _line(ctx, route)
+    at = f" (line {line}{suffix})" if line else (f" ({suffix[2:]})" if suffix else "")
+    if not route.gateways:
+        if route.kind == "dynamic":
+            return [(f"dhcp:{route.interface}", f"the DHCP gateway on {route.interface}{at}")]
+        kind = "blackhole" if _is_blackhole(route) else "no gateway"
+        return [(kind, f"{kind}{at}")]
+    out = []
+    for gw in result.gateways:
+        if not gw.ok:
+            continue
+        name = gw.text if gw.is_interface or not gw.interface else f"{gw.text} via {gw.interface}"
+        out.append((_gateway_key(gw.text), f"{name}{at}"))
+    return out
+
+
+def _is_blackhole(route: RouteFact) -> bool:
+    item = route.item
+    if item is None:
+        return False
+    if item.flag("blackhole") or item.get("type") in ("blackhole", "unreachable", "prohibit"):
+        return True
+    return any(type(a) is Word and a.text == "blackhole" for cmd in item.commands for a in cmd.args)
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _node(result: RouteResolution):
+    return _gateway_node(result.route) or (result.route.item.node() if result.route.item else None)
+
+
+@rule(
+    "ROUTE005", "ecmp-route", area="routing", severity=Severity.INFO,
+    summary="Several gateways at the same distance for one destination: traffic is shared between them",
+)
+def ecmp_route(ctx):
+    analysis = analyse(ctx.device)
+    for results in _groups(analysis).values():
+        best = min(r.route.distance for r in results)
+        tier = sorted((r for r in results if r.route.distance == best), key=lambda r: _start(r.route))
+        keys: dict[str, str] = {}
+        for result in tier:
+            for key, label in _labels(ctx, result):
+                keys.setdefault(key, label)
+        labels = list(keys.values())
+        if len(labels) < 2:
+            continue
+        route = tier[0].route
+        both = "both" if len(labels) == 2 else "all"
+        yield ctx.finding(
+            _node(tier[0]),
+            f"ECMP: {_group_name(route)} is shared between {_join(labels)}, {both} at distance {best}",
+            notes=[
+                "RouterOS spreads traffic over equal-distance gateways by source and destination address, so "
+                "one connection stays on one link while other connections use the other links; when a gateway "
+                "stops resolving, its share moves to the others.",
+                "For failover instead of sharing, give the backup a larger distance (on a PPPoE or DHCP client: "
+                "default-route-distance=2).",
+            ],
+        )
+
+
+@rule(
+    "ROUTE006", "failover-routes", area="routing", severity=Severity.INFO,
+    summary="The same destination through several distances: the larger distances are backups",
+)
+def failover_routes(ctx):
+    analysis = analyse(ctx.device)
+    for results in _groups(analysis).values():
+        distances = sorted({r.route.distance for r in results})
+        if len(distances) < 2:
+            continue
+        tiers = []
+        notes = []
+        for distance in distances:
+            tier = sorted((r for r in results if r.route.distance == distance), key=lambda r: _start(r.route))
+            keys: dict[str, str] = {}
+            for result in tier:
+                probe = result.route.check_gateway
+                suffix = f", check-gateway={probe}" if probe and probe != "none" else ""
+                for key, label in _labels(ctx, result, suffix):
+                    keys.setdefault(key, label)
+                if distance == distances[0]:
+                    note = _failover_note(ctx, result)
+                    if note and note not in notes:
+                        notes.append(note)
+            labels = list(keys.values())
+            tiers.append(f"{_join(labels)} at distance {distance}")
+        primary = min(results, key=lambda r: (r.route.distance, _start(r.route)))
+        yield ctx.finding(
+            _node(primary),
+            f"failover: {_group_name(primary.route)} uses {tiers[0]}, then " + ", then ".join(tiers[1:]),
+            notes=["RouterOS uses the route with the smallest distance whose gateway resolves; the others wait "
+                   "until it goes inactive."] + notes,
+        )
+
+
+def _failover_note(ctx, result: RouteResolution) -> str | None:
+    route = result.route
+    probe = route.check_gateway if route.check_gateway not in (None, "none") else None
+    if not route.gateways:
+        return None
+    if all(g.is_interface for g in result.gateways if g.ok):
+        names = _join([g.text for g in result.gateways if g.ok])
+        return (
+            f"The primary route via {names} goes inactive when that link goes down (a PPP session drops, a "
+            "cable is unplugged); that is what triggers the failover."
+        )
+    if probe:
+        gws = _join([g.text for g in result.gateways if g.ok])
+        return (
+            f"The primary route (line {_line(ctx, route)}) is checked with {probe}: when {gws} stops answering "
+            "it goes inactive and the next distance takes over (help.mikrotik.com: Failover (WAN Backup))."
+        )
+    gws = _join([g.text for g in result.gateways if g.ok])
+    return (
+        f"The primary route (line {_line(ctx, route)}) has no check-gateway: it stays active as long as {gws} "
+        "resolves (the link is up), even when the network beyond it fails; add check-gateway=ping to fail over "
+        "then."
+    )
+
+
+# --- ROUTE007 ------------------------------------------------------------------
+
+
+@rule(
+    "ROUTE007", "masquerade-without-route", area="routing", severity=Severity.WARNING,
+    summary="A masquerade rule for an out-interface that no route leads out of",
+)
+def masquerade_without_route(ctx):
+    analysis = analyse(ctx.device)
+    device, facts = ctx.device, analysis.facts
+    rules = [
+        i for i in device.items("/ip firewall nat")
+        if not i.disabled and i.get("chain") == "srcnat" and i.get("action") == "masquerade" and i.get("out-interface")
+    ]
+    if not rules:
+        return
+    out = _interfaces_with_routes(analysis)
+    for item in rules:
+        iface = item.get("out-interface")
+        if iface.startswith("!") or iface in out or not facts.interface_exists(iface) or iface in facts.bridge_of:
+            continue
+        if iface in facts.interface_lists or iface.startswith(("lte", "*")):
+            continue
+        defined = facts.interfaces.get(iface)
+        if defined is not None and defined.item is not None and defined.item.disabled:
+            continue  # a disabled interface: nothing goes out of it anyway
+        yield ctx.finding(
+            item.node("out-interface"),
+            f"masquerade on out-interface {iface} never applies: no route leads out of {iface}",
+            notes=[
+                f"{iface} has no IPv4 address, no route uses it as gateway or reaches a gateway through it, and "
+                "no PPPoE or DHCP client adds a default route on it: the router never sends a packet out of it, "
+                "so this rule never matches.",
+                "Masquerade belongs on the interface the default route (or the route to the far network) "
+                "leaves by.",
+            ],
+            fix=_masquerade_fix(facts, iface),
+        )
+
+
+def _interfaces_with_routes(analysis: Analysis) -> set[str]:
+    out: set[str] = set()
+    for result in analysis.results:
+        route = result.route
+        if route.disabled:
+            continue
+        if route.interface:
+            out.add(route.interface)
+        out.update(result.interfaces)
+        for gw in result.gateways:
+            if gw.interface:  # an interface named as gateway counts even if the route is inactive
+                out.add(gw.interface)
+    device = analysis.device
+    for item in device.items("/ip dhcp-client"):
+        if not item.disabled and item.get("interface"):
+            out.add(item.get("interface"))  # it gets an address, and with it a connected network
+    for menu in PPP_CLIENT_MENUS:
+        for item in device.items(menu):
+            if not item.disabled and item.name and item.flag("add-default-route"):
+                out.add(item.name)
+    return out
+
+
+def _masquerade_fix(facts: Facts, iface: str) -> str:
+    kind = facts.interfaces[iface].kind if iface in facts.interfaces else None
+    menu = f"/interface {kind}" if kind else None
+    if menu in PPP_CLIENT_MENUS:
+        return (
+            f"set add-default-route=yes on {PPP_CLIENT_MENUS[menu]} client {iface}, or add a route with "
+            f"gateway={iface}; if the traffic leaves by another interface, put that one in out-interface"
+        )
+    return (
+        f"add the route that should leave by {iface} (e.g. gateway={iface}), or put the interface the traffic "
+        "really leaves by in out-interface"
+    )
+
