@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.source import Source
@@ -18,8 +19,8 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.
 MAX_EXCERPT = 200
 
 
-def render_text(diagnostic: Diagnostic, source: Source | None) -> str:
-    """Rich markup for one diagnostic, with its source excerpt."""
+def render_text(diagnostic: Diagnostic, source: Source | None) -> Text:
+    """One diagnostic with its source excerpt, as styled text."""
     d = diagnostic
     sev = d.severity
     head = (
@@ -39,14 +40,14 @@ def render_text(diagnostic: Diagnostic, source: Source | None) -> str:
                 width = max(1, len(text) - start_col)
             shown, start_col = _clip(text, start_col, width)
             lines.append(f"[blue]{pad} |[/]")
-            lines.append(f"[blue]{gutter} |[/] {escape(_printable(shown))}")
+            lines.append(Text.assemble((f"{gutter} |", "blue"), " ", _printable(shown)))
             caret = " " * _display_width(shown[:start_col]) + "^" * max(1, min(width, len(shown) - start_col if len(shown) > start_col else 1))
             lines.append(f"[blue]{pad} |[/] [{_STYLE[sev]}]{caret}[/]")
     for note in d.notes:
         lines.append(f"  [bold]= note:[/] {escape(note)}")
     if d.fix:
         lines.append(f"  [bold]= help:[/] {escape(d.fix)}")
-    return "\n".join(lines)
+    return Text("\n").join(line if isinstance(line, Text) else Text.from_markup(line) for line in lines)
 
 
 def _clip(text: str, col: int, width: int) -> tuple[str, int]:
