@@ -732,7 +732,7 @@ else:  # pragma: no cover
 @nvim
 async def test_neovim_utf8_positions(nvim_client: LanguageClient):
     assert nvim_client.init_result.capabilities.position_encoding == lsp.PositionEncodingKind.Utf8
-    text = '# Привет\n/system identity set comment="Привет" name="x\n'
+    text = '# Привет\n/ip pool add comment="Привет" name="x\n'
     uri = open_doc(nvim_client, "utf8.rsc", text)
     diags = await wait_published(nvim_client, uri, 1)
     assert [d.code for d in diags] == ["SYN002"]
