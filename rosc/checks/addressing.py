@@ -15,6 +15,7 @@ from rosc.facts import AddressFact, Facts, parse_interface
 from rosc.model import literal
 from rosc.rules import rule
 from rosc.syntax import Arg, Word
+from rosc.list_values import TextSpan as _Span, list_elements as _elements
 
 # --- parsing, with the reason a value is wrong --------------------------------------
 
@@ -155,10 +156,6 @@ def _looks_like_address(text: str) -> bool:
     return bool(_LOOKS_V4.match(text)) or (":" in text and bool(_V6_SHAPE.match(text.split("/")[0].split("%")[0])))
 
 
-@dataclass(slots=True, eq=False)
-class _Span:
-    start: int
-    end: int
 
 
 def _arg_elements(arg: Arg, many: bool) -> list[tuple[str, object]]:

@@ -15,15 +15,12 @@ from rosc.facts import Facts, parse_ip
 from rosc.model import Item
 from rosc.rules import rule
 from rosc.syntax import Word
+from rosc.list_values import TextSpan as _Span, list_elements as _elements
 
 V4 = ipaddress.IPv4Address
 V4Net = ipaddress.IPv4Network
 
 
-@dataclass(slots=True, eq=False)
-class _Span:
-    start: int
-    end: int
 
 
 @dataclass(slots=True, eq=False)
@@ -40,20 +37,6 @@ class Range:
         return f"{self.pool} ({self.text})"
 
 
-def _elements(item: Item, name: str) -> list[tuple[str, object]]:
-    text = item.get(name)
-    arg = item.arg(name)
-    if not text or arg is None:
-        return []
-    value = arg.value
-    out = []
-    pos = 0
-    for part in text.split(","):
-        if part:
-            node = _Span(value.start + pos, value.start + pos + len(part)) if type(value) is Word else item.node(name)
-            out.append((part, node))
-        pos += len(part) + 1
-    return out
 
 
 def _line(ctx, node) -> int:

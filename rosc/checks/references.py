@@ -18,6 +18,7 @@ from rosc.facts import INTERFACE_MENUS, Facts, is_builtin_interface, parse_ip
 from rosc.model import Item, literal
 from rosc.rules import rule
 from rosc.syntax import Word
+from rosc.list_values import TextSpan as _Span, list_elements as _elements
 
 # --- what references what ----------------------------------------------------------
 
@@ -175,34 +176,12 @@ DEFINE_HINT = {
 # --- helpers --------------------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False)
-class _Span:
-    """A piece of a value, to point at one element of a list."""
-
-    start: int
-    end: int
 
 
 def _line(ctx, node) -> int:
     return ctx.source.line_col(node.start)[0] if node is not None else 0
 
 
-def _elements(item: Item, name: str) -> list[tuple[str, object]]:
-    """The comma-separated elements of ``name``'s literal value, each with the
-    node to point at (the element itself when the value is a bare word)."""
-    text = item.get(name)
-    arg = item.arg(name)
-    if not text or arg is None:
-        return []
-    value = arg.value
-    out = []
-    pos = 0
-    for part in text.split(","):
-        if part:
-            node = _Span(value.start + pos, value.start + pos + len(part)) if type(value) is Word else item.node(name)
-            out.append((part, node))
-        pos += len(part) + 1
-    return out
 
 
 def _a(words: str) -> str:

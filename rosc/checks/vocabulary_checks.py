@@ -6,8 +6,9 @@ from __future__ import annotations
 from rosc.diagnostics import Severity
 from rosc.model import literal
 from rosc.rules import rule
-from rosc.syntax import Arg, Command
+from rosc.syntax import Arg
 from rosc.vocabulary import load
+from rosc.list_values import TextSpan as _Span
 
 # Address-shaped values are checked by ADDR001 (invalid-address), with
 # messages about octets and prefixes; VOC003 leaves them to it.
@@ -46,11 +47,6 @@ def unknown_menu(ctx):
         )
 
 
-class _Span:
-    __slots__ = ("start", "end")
-
-    def __init__(self, start: int, end: int):
-        self.start, self.end = start, end
 
 
 def _params(ctx):

@@ -18,6 +18,7 @@ from rosc.facts import Facts, parse_ip, parse_network
 from rosc.model import Item
 from rosc.rules import rule
 from rosc.syntax import Word
+from rosc.list_values import TextSpan as _Span
 
 PEERS = "/interface wireguard peers"
 WG_MENU = "/interface wireguard"
@@ -27,12 +28,6 @@ _KEY = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=\Z")
 _B64 = re.compile(r"[A-Za-z0-9+/]*=*\Z")
 
 
-@dataclass(slots=True, eq=False)
-class _Span:
-    """A piece of a value, to point at one element of a list."""
-
-    start: int
-    end: int
 
 
 @dataclass(slots=True, eq=False)
