@@ -287,5 +287,11 @@ def _print_diff(before: str, after: str, name: str) -> None:
     sys.stdout.write("".join(lines))
 
 
+from rosc.lab_cli import build, graph, route, routes  # noqa: E402  (lab commands: rosc build/route/routes/graph)
+
+for _command in (build, route, routes, graph):
+    main.add_command(_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

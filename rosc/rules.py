@@ -83,5 +83,6 @@ for _id, _name, _sev, _summary in [
 def all_rules() -> dict[str, Rule]:
     """Every rule, with the check modules imported."""
     import rosc.checks  # noqa: F401  (registers the checks)
+    import rosc.lab_checks  # noqa: F401  (registers the lab rules)
 
     return dict(sorted(RULES.items()))

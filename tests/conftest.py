@@ -11,7 +11,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "public"
 
 
 def sample_files() -> list[Path]:
-    return sorted(SAMPLES.rglob("*.rsc"))
+    return sorted(p for p in SAMPLES.rglob("*.rsc") if "build" not in p.relative_to(SAMPLES).parts)
 
 
 def corpus_files() -> list[Path]:
