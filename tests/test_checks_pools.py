@@ -10,29 +10,11 @@ import pytest
 from conftest import ARTICLE
 from rosc.diagnostics import Severity
 from rosc.lint import lint_bytes
-
-
-def diags(text: str):
-    return lint_bytes(text.encode(), "t.rsc").diagnostics
-
-
-def findings(text: str, code: str):
-    return [d for d in diags(text) if d.code == code]
+from lint_helpers import diags, findings, only, pointed
 
 
 def pool_codes(text: str) -> list[str]:
     return sorted(d.code for d in diags(text) if d.code.startswith("POOL"))
-
-
-def only(text: str, code: str):
-    found = findings(text, code)
-    assert len(found) == 1, [(d.code, d.message) for d in diags(text)]
-    return found[0]
-
-
-def pointed(text: str, d) -> str:
-    line = text.splitlines()[d.span.line - 1]
-    return line[d.span.column - 1 : d.span.end_column - 1]
 
 
 def lan(pool: str = "192.168.88.10-192.168.88.254", network: str = "192.168.88.0/24",
