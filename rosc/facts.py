@@ -112,6 +112,22 @@ class PoolFact:
     bad: list[str] = field(default_factory=list)  # range texts that do not parse
 
 
+def static_route(item: Item, dst) -> RouteFact:
+    """The RouteFact of a static route item (`/ip route`, `/ipv6 route`) to ``dst``."""
+    return RouteFact(
+        dst,
+        split_list(item.get("gateway")),
+        to_int(item.get("distance"), 1),
+        to_int(item.get("scope"), 30),
+        to_int(item.get("target-scope"), 10),
+        "static",
+        item,
+        check_gateway=item.get("check-gateway"),
+        table=item.get("routing-table") or item.get("routing-mark") or "main",
+        disabled=item.disabled,
+    )
+
+
 def parse_ip(text: str | None):
     if not text:
         return None
@@ -246,22 +262,8 @@ class Facts:
                 out.append(RouteFact(fact.network, [fact.interface], 0, 10, 10, "connected", fact.item, fact.interface))
         for item in self.device.items("/ip route"):
             dst = parse_network(item.get("dst-address", "0.0.0.0/0"))
-            if dst is None:
-                continue
-            out.append(
-                RouteFact(
-                    dst,
-                    split_list(item.get("gateway")),
-                    to_int(item.get("distance"), 1),
-                    to_int(item.get("scope"), 30),
-                    to_int(item.get("target-scope"), 10),
-                    "static",
-                    item,
-                    check_gateway=item.get("check-gateway"),
-                    table=item.get("routing-table") or item.get("routing-mark") or "main",
-                    disabled=item.disabled,
-                )
-            )
+            if dst is not None:
+                out.append(static_route(item, dst))
         for item in self.device.items("/interface pppoe-client"):
             if item.flag("add-default-route") and not item.disabled and item.name:
                 out.append(

@@ -11,7 +11,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from rosc.diagnostics import Severity
-from rosc.facts import Facts, RouteFact, parse_ip, parse_network, split_list, to_int
+from rosc.facts import Facts, RouteFact, parse_ip, parse_network, static_route, to_int
 from rosc.model import Device, literal
 from rosc.routing_resolution import (
     LOOP,
@@ -150,20 +150,7 @@ def _ipv6_routes(device: Device, facts: Facts) -> list[RouteFact]:
         dst = parse_network(item.get("dst-address", "::/0"))
         if dst is None or dst.version != 6:
             continue
-        out.append(
-            RouteFact(
-                dst,
-                split_list(item.get("gateway")),
-                to_int(item.get("distance"), 1),
-                to_int(item.get("scope"), 30),
-                to_int(item.get("target-scope"), 10),
-                "static",
-                item,
-                check_gateway=item.get("check-gateway"),
-                table=item.get("routing-table") or item.get("routing-mark") or "main",
-                disabled=item.disabled,
-            )
-        )
+        out.append(static_route(item, dst))
     for item in device.items("/ipv6 dhcp-client"):
         iface = item.get("interface")
         if item.flag("add-default-route") and not item.disabled and iface:
