@@ -83,11 +83,8 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
             continue
         shown = "<stdin>" if name == "-" else name
         result = format_bytes(data, shown)
-        from rosc.parser import parse_bytes  # for excerpts of diagnostics
-
         if result.diagnostics:
-            source = parse_bytes(data, shown).source
-            print_diagnostics(err, result.diagnostics, {shown: source})
+            print_diagnostics(err, result.diagnostics, {shown: result.source})
         if result.output is None:
             failed += 1
             err.print(f"error: cannot format {shown}: fix the errors above first", highlight=False)

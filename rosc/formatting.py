@@ -11,14 +11,18 @@ from rosc.diagnostics import Diagnostic, Severity
 from rosc.emitter import emit
 from rosc.equivalence import signature
 from rosc.parser import parse_bytes, parse_text
-from rosc.source import encode_text
+from rosc.source import Source, encode_text
 
 
 @dataclass(slots=True)
 class FormatResult:
-    original: str
+    source: Source  # the input, for excerpts of the diagnostics
     output: str | None  # None when the file cannot be formatted safely
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def original(self) -> str:
+        return self.source.text
 
     @property
     def changed(self) -> bool:
@@ -37,7 +41,7 @@ def _format(result) -> FormatResult:
     text = result.source.text
     diagnostics = list(result.diagnostics)
     if result.has_errors:
-        return FormatResult(text, None, diagnostics)
+        return FormatResult(result.source, None, diagnostics)
     output = emit(result.script, text)
     again = parse_text(output, result.source.path)
     if again.has_errors or signature(again.script) != signature(result.script):
@@ -51,8 +55,8 @@ def _format(result) -> FormatResult:
                 result.source.span(0, 0),
             )
         )
-        return FormatResult(text, None, diagnostics)
-    return FormatResult(text, output, diagnostics)
+        return FormatResult(result.source, None, diagnostics)
+    return FormatResult(result.source, output, diagnostics)
 
 
 def write_atomic(path: Path, text: str) -> None:
