@@ -262,19 +262,25 @@ def _connected_summary(analysis: Analysis, version: int) -> str:
 )
 def unresolvable_gateway(ctx):
     analysis = analyse(ctx.device)
+    for route, gw in _failed_gateways(analysis):
+        if gw.reason == NO_ROUTE:
+            yield _no_route(ctx, analysis, route, gw)
+        elif gw.reason == SCOPE:
+            yield _scope(ctx, analysis, route, gw)
+        elif gw.reason == VIA_INACTIVE:
+            yield _via_inactive(ctx, analysis, route, gw)
+
+
+def _failed_gateways(analysis):
+    """(route, gateway) for each gateway address of an enabled static route
+    that does not resolve and that no run-time address could reach."""
     for result in analysis.results:
         route = result.route
         if route.kind != "static" or route.disabled:
             continue
         for gw in result.gateways:
-            if gw.ok or gw.address is None or analysis.runtime_reachable(gw.address):
-                continue
-            if gw.reason == NO_ROUTE:
-                yield _no_route(ctx, analysis, route, gw)
-            elif gw.reason == SCOPE:
-                yield _scope(ctx, analysis, route, gw)
-            elif gw.reason == VIA_INACTIVE:
-                yield _via_inactive(ctx, analysis, route, gw)
+            if not (gw.ok or gw.address is None or analysis.runtime_reachable(gw.address)):
+                yield route, gw
 
 
 def _no_route(ctx, analysis, route, gw):
@@ -350,41 +356,35 @@ def _via_inactive(ctx, analysis, route, gw):
 )
 def recursive_gateway_loop(ctx):
     analysis = analyse(ctx.device)
-    for result in analysis.results:
-        route = result.route
-        if route.kind != "static" or route.disabled:
-            continue
-        for gw in result.gateways:
-            if gw.ok or gw.address is None or analysis.runtime_reachable(gw.address):
-                continue
-            if gw.reason == SELF:
-                yield ctx.finding(
-                    _gateway_node(route),
-                    f"gateway {gw.text} of {describe(route)} is reachable only through this route itself",
-                    notes=[
-                        f"RouterOS looks the gateway up in the routing table, and the only route that contains "
-                        f"{gw.address} is this one: it can never become active.",
-                    ] + ([
-                        "For recursive failover, give the monitored address a host route through the real next "
-                        "hop with scope=10, and keep this route's target-scope at or above it "
-                        "(help.mikrotik.com: Failover (WAN Backup)).",
-                    ] if route.dst.prefixlen == 0 else []),
-                    fix=f"add a route to {gw.address} through the real next hop, e.g. "
-                    f"`/{'ipv6' if gw.address.version == 6 else 'ip'} route add dst-address={gw.address} "
-                    "gateway=<next hop or interface> scope=10`",
-                )
-            elif gw.reason == LOOP:
-                yield ctx.finding(
-                    _gateway_node(route),
-                    f"gateway {gw.text} of {describe(route)} resolves in a loop: it needs "
-                    f"{_chain_text(ctx, analysis, gw.chain)}, which needs this route again",
-                    notes=[
-                        "Each route in the loop can only be resolved once another one of them is, so none ever "
-                        "becomes active.",
-                        SCOPE_NOTE,
-                    ],
-                    fix="give one route of the loop a gateway inside a connected network (or an interface name)",
-                )
+    for route, gw in _failed_gateways(analysis):
+        if gw.reason == SELF:
+            yield ctx.finding(
+                _gateway_node(route),
+                f"gateway {gw.text} of {describe(route)} is reachable only through this route itself",
+                notes=[
+                    f"RouterOS looks the gateway up in the routing table, and the only route that contains "
+                    f"{gw.address} is this one: it can never become active.",
+                ] + ([
+                    "For recursive failover, give the monitored address a host route through the real next "
+                    "hop with scope=10, and keep this route's target-scope at or above it "
+                    "(help.mikrotik.com: Failover (WAN Backup)).",
+                ] if route.dst.prefixlen == 0 else []),
+                fix=f"add a route to {gw.address} through the real next hop, e.g. "
+                f"`/{'ipv6' if gw.address.version == 6 else 'ip'} route add dst-address={gw.address} "
+                "gateway=<next hop or interface> scope=10`",
+            )
+        elif gw.reason == LOOP:
+            yield ctx.finding(
+                _gateway_node(route),
+                f"gateway {gw.text} of {describe(route)} resolves in a loop: it needs "
+                f"{_chain_text(ctx, analysis, gw.chain)}, which needs this route again",
+                notes=[
+                    "Each route in the loop can only be resolved once another one of them is, so none ever "
+                    "becomes active.",
+                    SCOPE_NOTE,
+                ],
+                fix="give one route of the loop a gateway inside a connected network (or an interface name)",
+            )
 
 
 # --- ROUTE003 ------------------------------------------------------------------
