@@ -20,13 +20,13 @@ from generate import generate_export  # noqa: E402
 
 
 def parse(text: str):
-    from rosc.parser import parse_text
+    from rosc.syntax.parser import parse_text
 
     return parse_text(text, "bench.rsc")
 
 
 def lint(text: str):
-    from rosc.lint import lint_parsed
+    from rosc.checks.engine import lint_parsed
 
     return lint_parsed(parse(text))
 

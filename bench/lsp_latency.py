@@ -84,8 +84,8 @@ def server_path(text: str, edits: int, incremental: bool) -> dict:
     ``lint_and_publish``, with the publication encoded as JSON."""
     from pygls.protocol import default_converter
 
-    from rosc.lsp_features import Document
-    from rosc.lsp_server import create_server
+    from rosc.lsp.features import Document
+    from rosc.lsp.server import create_server
 
     converter = default_converter()
     server = create_server(debounce_ms=0, incremental=incremental)
@@ -195,7 +195,7 @@ def main() -> None:
     args = ap.parse_args()
     text = make_text(args.lines)
     n_lines = text.count("\n")
-    from rosc.lsp_features import analyze
+    from rosc.lsp.features import analyze
 
     warm = analyze(text, "/bench.rsc")  # grammar tables, vocabulary, rule modules
     n_diags = len(warm.lsp_diagnostics())

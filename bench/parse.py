@@ -35,13 +35,13 @@ def tokenize_baseline(text: str) -> int:
 
 
 def parse(text: str):
-    from rosc.parser import parse_text
+    from rosc.syntax.parser import parse_text
 
     return parse_text(text, "bench.rsc")
 
 
 def fmt(text: str):
-    from rosc.formatting import format_text
+    from rosc.format.formatter import format_text
 
     return format_text(text, "bench.rsc")
 

@@ -1,4 +1,4 @@
-from rosc.cli import main
+from rosc.cli.main import main
 
 if __name__ == "__main__":
     main()

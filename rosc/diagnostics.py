@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from rosc.source import Span
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    """A location in a source file: 1-based line/column, 0-based offsets."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    offset: int
+    end: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "offset": self.offset,
+            "end": self.end,
+        }
 
 
 class Severity(IntEnum):
@@ -35,7 +53,7 @@ class Diagnostic:
     severity: Severity
     message: str
     path: str
-    span: "Span"
+    span: Span
     notes: list[str] = field(default_factory=list)
     fix: str | None = None
 

@@ -205,7 +205,7 @@ class RouterOSLexer(RegexLexer):
             (r'"', String.Double, "#pop"),
             # export-style wrap: backslash, end of line, indentation
             (r"\\[ \t]*\r?\n[ \t]*", String.Escape),
-            (r"\\[0-9A-Fa-f]{2}", String.Escape),  # hex first, like rosc.strings
+            (r"\\[0-9A-Fa-f]{2}", String.Escape),  # hex first, like rosc.syntax.strings
             (r'\\["\\nrt$?_abfv]', String.Escape),
             (r"\\[\s\S]", String.Double),
             (r"\$\[", String.Interpol, "cmdsub"),

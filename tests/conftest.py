@@ -20,7 +20,7 @@ def corpus_files() -> list[Path]:
 
 @pytest.fixture
 def parse():
-    from rosc.parser import parse_text
+    from rosc.syntax.parser import parse_text
 
     def _parse(text: str, path: str = "t.rsc"):
         return parse_text(text, path)

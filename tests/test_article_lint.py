@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ARTICLE
-from rosc.cli import main
+from rosc.cli.main import main
 
 FILES = sorted(ARTICLE.glob("*.rsc"))
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from rosc.cli import main
+from rosc.cli.main import main
 
 BAD = {
     "unterminated string": (b'/ip address add comment="open\n', "SYN002", 1, 25),

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import CORPUS, corpus_files
 from rosc.diagnostics import Severity
-from rosc.equivalence import signature
-from rosc.formatting import format_bytes
-from rosc.parser import parse_bytes, parse_text
+from rosc.format.equivalence import signature
+from rosc.format.formatter import format_bytes
+from rosc.syntax.parser import parse_bytes, parse_text
 
 # path relative to the corpus folder -> why RouterOS rejects it
 REJECTED_BY_ROUTEROS: dict[str, str] = {}

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ARTICLE, sample_files
-from rosc.cli import main
-from rosc.equivalence import signature
-from rosc.formatting import format_text
-from rosc.parser import parse_text
+from rosc.cli.main import main
+from rosc.format.equivalence import signature
+from rosc.format.formatter import format_text
+from rosc.syntax.parser import parse_text
 
 
 def fmt(text: str) -> str:
@@ -152,7 +152,7 @@ def test_write_is_atomic_and_keeps_mode(tmp_path):
 
 
 def test_refuses_to_write_when_output_would_differ(monkeypatch, tmp_path):
-    import rosc.formatting as formatting
+    import rosc.format.formatter as formatting
 
     monkeypatch.setattr(formatting, "emit", lambda script, text: text.replace("ether1", "ether2"))
     result = formatting.format_text("/ip address add address=1.1.1.1/24 interface=ether1\n")

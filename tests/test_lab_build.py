@@ -11,16 +11,16 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ARTICLE
-from rosc.build_order import build_text
-from rosc.equivalence import signature
-from rosc.lab import build_lab
-from rosc.lab_cli import COMMANDS
-from rosc.parser import parse_text
+from rosc.lab.build_order import build_text
+from rosc.format.equivalence import signature
+from rosc.lab.network import build_lab
+from rosc.cli.lab import COMMANDS
+from rosc.syntax.parser import parse_text
 
 
 @click.group()
 def cli() -> None:
-    """A local group with the lab commands (rosc.cli registers them on its own)."""
+    """A local group with the lab commands (rosc.cli.main registers them on its own)."""
 
 
 for _command in COMMANDS:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE
-from rosc.config import Config
+from rosc.checks.config import Config
 from rosc.diagnostics import Severity
-from rosc.lab import check_lab
+from rosc.lab.network import check_lab
 
 
 def article_variant(tmp_path: Path, *edits: tuple[str, str, str]) -> Path:
@@ -215,8 +215,8 @@ def test_dhcp_client_without_server(tmp_path):
 
 @pytest.mark.parametrize("rule_id", ["LAB001", "LAB010", "LAB020", "LAB026", "LAB032"])
 def test_lab_rules_have_pages_and_metadata(rule_id):
-    from rosc.lab import lab_rules
-    from rosc.rule_docs import load_page
+    from rosc.lab.network import lab_rules
+    from rosc.checks.rule_pages import load_page
 
     rule = {r.id: r for r in lab_rules()}[rule_id]
     assert rule.area == "lab" and rule.scope == "lab"

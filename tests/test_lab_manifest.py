@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE
-from rosc.lab import ManifestError, check_lab, load_lab
-from rosc.lab_manifest import Locator, parse_manifest
+from rosc.lab.network import ManifestError, check_lab, load_lab
+from rosc.lab.manifest import Locator, parse_manifest
 
 
 def _lab(tmp_path: Path, toml: str, files: dict[str, str] | None = None) -> Path:

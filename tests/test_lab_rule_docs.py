@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from rosc.lab import check_lab, lab_rules
-from rosc.rule_docs import load_page
+from rosc.lab.network import check_lab, lab_rules
+from rosc.checks.rule_pages import load_page
 
 LAB_RULES = lab_rules()
 
@@ -24,7 +24,7 @@ def _lab_codes(folder) -> list[str]:
 
 
 def test_lab_rules_are_registered():
-    assert LAB_RULES, "rosc.lab_checks registers no rule"
+    assert LAB_RULES, "rosc.lab.checks registers no rule"
     for rule in LAB_RULES:
         assert rule.area == "lab" and rule.scope == "lab"
 

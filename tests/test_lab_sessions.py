@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE
-from rosc.lab import load_lab
-from rosc.sessions import public_key, x25519
+from rosc.lab.network import load_lab
+from rosc.lab.sessions import public_key, x25519
 
 IP = ipaddress.ip_address
 

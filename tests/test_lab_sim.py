@@ -8,8 +8,8 @@ from fractions import Fraction
 import pytest
 
 from conftest import ARTICLE
-from rosc.lab import load_lab
-from rosc.route_sim import flags, gateway_text, immediate_text, route_status
+from rosc.lab.network import load_lab
+from rosc.lab.simulation import flags, gateway_text, immediate_text, route_status
 
 IP = ipaddress.ip_address
 CUT = {("core", "ether2")}  # the isp1 - core cable

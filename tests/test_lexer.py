@@ -1,6 +1,6 @@
 """The tokenizer: modes, statement ends, continuations, glue."""
 
-from rosc.lexer import tokenize
+from rosc.syntax.lexer import tokenize
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from rosc.cli import main
+from rosc.cli.main import main
 
 WARN = "/system identity set \\ \n    name=x\n"  # SYN009 warning
 ERR = '/system identity set name="x\n'  # SYN002 error

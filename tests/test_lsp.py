@@ -1,4 +1,4 @@
-"""The language server: unit tests of rosc.lsp_features, and the real server
+"""The language server: unit tests of rosc.lsp.features, and the real server
 (``python -m rosc lsp``) driven over stdio by an LSP client (pytest-lsp)."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import pytest
 from lsprotocol import types as lsp
 
 from conftest import sample_files
-from rosc import lsp_features as f
+from rosc.lsp import features as f
 from rosc.diagnostics import Diagnostic, Severity
-from rosc.parser import parse_text
-from rosc.source import Source
-from rosc.syntax import walk
-from rosc.tree_json import to_json
+from rosc.syntax.parser import parse_text
+from rosc.syntax.source import Source
+from rosc.syntax.tree import walk
+from rosc.syntax.tree_json import to_json
 
 DEVICE = """\
 /interface bridge
@@ -380,7 +380,7 @@ def test_format_range_refuses_when_the_output_cannot_be_isolated():
     sel = lsp.Range(start=lsp.Position(line=1, character=0), end=lsp.Position(line=1, character=5))
     edits = f.format_range(text, sel)
     if edits is not None:  # if isolated, the meaning must be kept
-        from rosc.equivalence import signature
+        from rosc.format.equivalence import signature
 
         assert signature(parse_text(_apply(text, edits)).script) == signature(parse_text(text).script)
     assert f.format_range('/ip address add comment="x\n', sel) is None
@@ -398,7 +398,7 @@ def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
 
 
 def test_lab_diagnostics_are_published_for_the_files_they_concern(tmp_path, monkeypatch):
-    from rosc import lsp_server
+    from rosc.lsp import server as lsp_server
 
     (tmp_path / "lab.toml").write_text("[devices]\n")
     r1 = tmp_path / "r1.rsc"
@@ -424,7 +424,7 @@ def test_lab_diagnostics_are_published_for_the_files_they_concern(tmp_path, monk
 
 
 def test_lab_module_missing_is_silent(tmp_path, monkeypatch):
-    from rosc import lsp_server
+    from rosc.lsp import server as lsp_server
 
     (tmp_path / "lab.toml").write_text("")
     (tmp_path / "r1.rsc").write_text("/system identity set name=r1\n")

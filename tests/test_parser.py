@@ -1,6 +1,6 @@
 """Syntax tree shapes, spans and menu context."""
 
-from rosc.syntax import Arg, Block, Command, Comment, Concat, Expression, Operator, String, Substitution, Variable, Word
+from rosc.syntax.tree import Arg, Block, Command, Comment, Concat, Expression, Operator, String, Substitution, Variable, Word
 
 
 def commands(result):
@@ -208,7 +208,7 @@ def test_glued_variable(parse):
 
 def test_every_sample_parses_without_errors():
     from conftest import sample_files
-    from rosc.parser import parse_bytes
+    from rosc.syntax.parser import parse_bytes
     from rosc.diagnostics import Severity
 
     for path in sample_files():

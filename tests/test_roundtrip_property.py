@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rosc import strings
-from rosc.equivalence import signature
-from rosc.formatting import format_text
-from rosc.parser import parse_text
+from rosc.syntax import strings
+from rosc.format.equivalence import signature
+from rosc.format.formatter import format_text
+from rosc.syntax.parser import parse_text
 
 MENUS = ["/ip address", "/ip firewall filter", "/interface bridge port", "/ip route", "/system identity", "/zzz unknown"]
 KEYS = ["address", "interface", "comment", "chain", "action", "dst-address", "disabled", "name", "gateway", "x-y.z"]
@@ -89,8 +89,8 @@ def test_generated_scripts_round_trip(text):
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_give_diagnostics_not_exceptions(data):
-    from rosc.formatting import format_bytes
-    from rosc.parser import parse_bytes
+    from rosc.format.formatter import format_bytes
+    from rosc.syntax.parser import parse_bytes
 
     result = parse_bytes(data, "fuzz.rsc")
     for d in result.diagnostics:

@@ -1,12 +1,12 @@
-"""Next-hop resolution (rosc.routing_resolution) on hand-built routing tables."""
+"""Next-hop resolution (rosc.model.nexthop) on hand-built routing tables."""
 
 from __future__ import annotations
 
 import ipaddress
 import time
 
-from rosc.facts import RouteFact
-from rosc.routing_resolution import (
+from rosc.model.facts import RouteFact
+from rosc.model.nexthop import (
     CONNECTED,
     DISABLED,
     INTERFACE,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rosc.lint import lint_bytes
-from rosc.rule_docs import load_page
-from rosc.rules import all_rules
+from rosc.checks.engine import lint_bytes
+from rosc.checks.rule_pages import load_page
+from rosc.checks.registry import all_rules
 
 DEVICE_RULES = [r for r in all_rules().values() if r.scope == "device"]
 

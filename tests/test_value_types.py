@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rosc import vocabulary
-from rosc.value_types import (
+from rosc.model import vocabulary
+from rosc.model.value_types import (
     Base,
     Enum,
     IntRange,

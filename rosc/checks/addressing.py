@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 
 from rosc.diagnostics import Severity
-from rosc.facts import AddressFact, Facts, parse_interface
-from rosc.model import literal
-from rosc.rules import rule
-from rosc.syntax import Arg, Word
-from rosc.list_values import TextSpan as _Span, list_elements as _elements
+from rosc.model.facts import AddressFact, Facts, parse_interface
+from rosc.model.device import literal
+from rosc.checks.registry import rule
+from rosc.syntax.tree import Arg, Word
+from rosc.checks.list_values import TextSpan as _Span, list_elements as _elements
 
 # --- parsing, with the reason a value is wrong --------------------------------------
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from rosc.checks.addressing import Bad, parse_prefix, parse_v4, router_addresses
 from rosc.checks.addressing import parse_range as parse_addr_range
 from rosc.diagnostics import Severity
-from rosc.facts import Facts, parse_ip
-from rosc.model import Item
-from rosc.rules import rule
-from rosc.syntax import Word
-from rosc.list_values import TextSpan as _Span, list_elements as _elements
+from rosc.model.facts import Facts, parse_ip
+from rosc.model.device import Item
+from rosc.checks.registry import rule
+from rosc.syntax.tree import Word
+from rosc.checks.list_values import TextSpan as _Span, list_elements as _elements
 
 V4 = ipaddress.IPv4Address
 V4Net = ipaddress.IPv4Network

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass
 
 from rosc.diagnostics import Severity
-from rosc.facts import INTERFACE_MENUS, Facts, is_builtin_interface, parse_ip
-from rosc.model import Item, literal
-from rosc.rules import rule
-from rosc.syntax import Word
-from rosc.list_values import TextSpan as _Span, list_elements as _elements
+from rosc.model.facts import INTERFACE_MENUS, Facts, is_builtin_interface, parse_ip
+from rosc.model.device import Item, literal
+from rosc.checks.registry import rule
+from rosc.syntax.tree import Word
+from rosc.checks.list_values import TextSpan as _Span, list_elements as _elements
 
 # --- what references what ----------------------------------------------------------
 
@@ -123,10 +123,10 @@ BUILTIN = {
     "ppp-profile": frozenset({"default", "default-encryption"}),
 }
 
-# Port names of some models that ``rosc.facts.is_builtin_interface`` does not know.
+# Port names of some models that ``rosc.model.facts.is_builtin_interface`` does not know.
 MORE_PORTS = re.compile(r"(sfpplus|pwr-line|w60g|wlan60-|sfp\d+-)\d+\Z")
 
-# Menus whose items are interfaces, beyond ``rosc.facts.INTERFACE_MENUS``:
+# Menus whose items are interfaces, beyond ``rosc.model.facts.INTERFACE_MENUS``:
 # every `/interface X` item list except these, and a few deeper ones.
 NOT_INTERFACE_MENUS = frozenset({"/interface list", "/interface detect-internet"})
 EXTRA_INTERFACE_MENUS = ("/interface wireless wds", "/caps-man interface", "/interface wifi")

@@ -2,7 +2,7 @@
 check-gateway that cannot probe, duplicate routes, what ECMP and failover
 routes mean, and masquerade out of an interface no route uses.
 
-Next-hop resolution itself lives in ``rosc.routing_resolution``.
+Next-hop resolution itself lives in ``rosc.model.nexthop``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from rosc.diagnostics import Severity
-from rosc.facts import Facts, RouteFact, parse_ip, parse_network, static_route, to_int
-from rosc.model import Device, literal
-from rosc.routing_resolution import (
+from rosc.model.facts import Facts, RouteFact, parse_ip, parse_network, static_route, to_int
+from rosc.model.device import Device, literal
+from rosc.model.nexthop import (
     LOOP,
     NO_ROUTE,
     RECURSIVE,
@@ -25,8 +25,8 @@ from rosc.routing_resolution import (
     resolve_routes,
     split_gateway,
 )
-from rosc.rules import rule
-from rosc.syntax import Word
+from rosc.checks.registry import rule
+from rosc.syntax.tree import Word
 
 SCOPE_NOTE = (
     "RouterOS resolves a gateway address only through routes whose scope is at most the target-scope of the "

@@ -16,10 +16,10 @@ import ipaddress
 from dataclasses import dataclass
 
 from rosc.diagnostics import Severity
-from rosc.facts import Facts
-from rosc.model import Item, literal
-from rosc.rules import rule
-from rosc.syntax import Arg, Command, Substitution, Word
+from rosc.model.facts import Facts
+from rosc.model.device import Item, literal
+from rosc.checks.registry import rule
+from rosc.syntax.tree import Arg, Command, Substitution, Word
 
 MIN_PASSWORD = 8
 

@@ -7,8 +7,8 @@ lexer itself.)
 from __future__ import annotations
 
 from rosc.diagnostics import Severity
-from rosc.rules import rule
-from rosc.syntax import Arg, Word
+from rosc.checks.registry import rule
+from rosc.syntax.tree import Arg, Word
 
 # Verbs whose `name=value` arguments are conditions, where a repeated name is
 # meaningful (`find where name=a or name=b`).

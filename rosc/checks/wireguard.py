@@ -14,11 +14,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from rosc.diagnostics import Severity
-from rosc.facts import Facts, parse_ip, parse_network
-from rosc.model import Item
-from rosc.rules import rule
-from rosc.syntax import Word
-from rosc.list_values import TextSpan as _Span
+from rosc.model.facts import Facts, parse_ip, parse_network
+from rosc.model.device import Item
+from rosc.checks.registry import rule
+from rosc.syntax.tree import Word
+from rosc.checks.list_values import TextSpan as _Span
 
 PEERS = "/interface wireguard peers"
 WG_MENU = "/interface wireguard"

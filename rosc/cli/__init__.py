@@ -1,0 +1,1 @@
+"""The ``rosc`` command line."""

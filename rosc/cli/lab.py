@@ -1,0 +1,323 @@
+"""The lab commands of the ``rosc`` command line: ``build``, ``route``,
+``routes`` and ``graph``.  ``rosc.cli.main`` registers them on its group::
+
+    from rosc.cli.lab import build, graph, route, routes
+    for _command in (build, route, routes, graph):
+        main.add_command(_command)
+
+Exit codes as ``rosc lint``: 0 fine, 1 findings at or above the fail-on
+severity (``route``: some path is dropped), 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from rosc.diagnostics import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _console(stderr: bool = False) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=160)
+    return console
+
+
+def _fail(message: str) -> None:
+    _console(stderr=True).print(f"[bold red]error[/]: {message}", highlight=False, markup=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load(lab_dir: str, config=None):
+    from rosc.lab.network import ManifestError, load_lab
+    from rosc.report.text import print_diagnostics
+
+    try:
+        lab, diagnostics = load_lab(lab_dir, config)
+    except ManifestError as exc:
+        _fail(str(exc))
+    if lab is None:
+        print_diagnostics(_console(), diagnostics, _sources_of(diagnostics))
+        _console(stderr=True).print("error: the lab cannot be loaded: fix lab.toml first", highlight=False)
+        sys.exit(EXIT_FINDINGS)
+    return lab
+
+
+def _sources_of(diagnostics) -> dict:
+    from rosc.syntax.source import Source
+
+    sources: dict[str, Source] = {}
+    for d in diagnostics:
+        if d.path in sources:
+            continue
+        try:
+            sources[d.path] = Source(Path(d.path).read_text(encoding="utf-8"), d.path)
+        except (OSError, UnicodeDecodeError):
+            pass
+    return sources
+
+
+def _variants(lab, values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for text in values:
+        for part in (p for p in text.split(",") if p.strip()):
+            try:
+                device, variant = lab.resolve_variant(part.strip())
+                lab.choice({device: variant})
+            except KeyError as exc:
+                _fail(str(exc.args[0]))
+            out[device] = variant
+    return out
+
+
+def _down(lab, values: tuple[str, ...]) -> tuple[set[tuple[str, str]], list[str]]:
+    ports: set[tuple[str, str]] = set()
+    shown: list[str] = []
+    for text in values:
+        try:
+            ends = lab.resolve_port(text)
+        except KeyError as exc:
+            _fail(str(exc.args[0]))
+        ports.update(ends)
+        cable = lab.manifest.cable_of(ends[0])
+        if cable is not None:
+            shown.append(f"{text} (the cable {cable.a} — {cable.b})")
+        else:
+            shown.append(text)
+    return ports, shown
+
+
+def _options_variant(fn):
+    return click.option(
+        "--variant", "variants", multiple=True, metavar="[DEVICE=]VARIANT",
+        help="Use this variant of a device (DEVICE= may be left out when one device has it); repeatable.",
+    )(fn)
+
+
+def _options_down(fn):
+    return click.option(
+        "--down", "down", multiple=True, metavar="DEVICE:PORT[=DEVICE:PORT]",
+        help="Break this port, or this cable, before computing; repeatable.",
+    )(fn)
+
+
+# --- build ---------------------------------------------------------------------------------------
+
+
+@click.command(name="build")
+@click.argument("lab_dir", metavar="LAB")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Write here instead of LAB/build.")
+@click.option("--force", is_flag=True, help="Write the scripts even when there are errors.")
+@click.option("--select", multiple=True, help="Rules to run: ids, id prefixes or areas; repeat or comma-separate.")
+@click.option("--ignore", multiple=True, help="Rules to skip, as for --select.")
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
+              help="Exit 1 (and refuse to write) when a finding is at least this severe (default: error).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
+def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path) -> None:
+    """Check the lab in LAB (its lab.toml) and write one script per device and variant."""
+    from rosc.checks.config import ConfigError, find_config, load_config
+    from rosc.lab.network import ManifestError, build_lab
+    from rosc.report.text import print_diagnostics
+
+    try:
+        config = load_config(Path(config_path) if config_path else find_config(Path(lab_dir)))
+    except ConfigError as exc:
+        _fail(str(exc))
+    if select:
+        config.select = [p for s in select for p in s.split(",") if p]
+    if ignore:
+        config.ignore = config.ignore + [p for s in ignore for p in s.split(",") if p]
+    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    config.fail_on = threshold
+    try:
+        report = build_lab(lab_dir, out_dir, force=force, config=config)
+    except ManifestError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the build: {exc.strerror or exc}")
+    out, err = _console(), _console(stderr=True)
+    sources = report.lab.sources() if report.lab is not None else _sources_of(report.diagnostics)
+    print_diagnostics(out, report.diagnostics, sources)
+    counts = {sev: sum(1 for d in report.diagnostics if d.severity == sev) for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+    summary = ", ".join(f"{n} {sev.label}{'s' if n != 1 else ''}" for sev, n in counts.items())
+    if report.lab is None:
+        out.print(f"lab {lab_dir}: {summary}", highlight=False)
+        err.print("error: lab.toml cannot be used: nothing written", highlight=False)
+        sys.exit(EXIT_FINDINGS)
+    n_files = len(report.lab.files)
+    out.print(f"lab {report.lab.name}: {n_files} file{'s' if n_files != 1 else ''} checked: {summary}", highlight=False)
+    failing = any(d.severity >= threshold for d in report.diagnostics)
+    if report.refused:
+        err.print(
+            f"error: {report.errors or 'some'} finding(s) at or above {threshold.label}: nothing written "
+            "(--force writes anyway)",
+            highlight=False,
+        )
+        sys.exit(EXIT_FINDINGS)
+    where = report.out_dir
+    err.print(f"wrote {len(report.written)} files to {where}", highlight=False)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+# --- route ------------------------------------------------------------------------------------------
+
+
+@click.command(name="route")
+@click.argument("lab_dir", metavar="LAB")
+@click.option("--from", "source", required=True, metavar="DEVICE", help="The device the packet starts from.")
+@click.option("--to", "target", required=True, metavar="ADDRESS", help="The destination address.")
+@click.option("--src", "src", metavar="ADDRESS",
+              help="Source address (a host of a LAN of the device); default: the router's own address.")
+@_options_variant
+@_options_down
+def route(lab_dir, source, target, src, variants, down) -> None:
+    """Follow a packet from a device of LAB to ADDRESS, hop by hop across the lab."""
+    from rosc.lab.simulation import hop_text, outcome_text
+
+    lab = _load(lab_dir)
+    if source not in lab.manifest.devices:
+        _fail(f"no device {source!r} in the lab (devices: {', '.join(lab.manifest.devices)})")
+    try:
+        dst = ipaddress.IPv4Address(target)
+    except ValueError:
+        _fail(f"{target!r} is not an IPv4 address")
+    src_ip = None
+    if src:
+        try:
+            src_ip = ipaddress.IPv4Address(src)
+        except ValueError:
+            _fail(f"{src!r} is not an IPv4 address")
+    overrides = _variants(lab, variants)
+    ports, shown = _down(lab, down)
+    network = lab.network(overrides, ports)
+    sim = network.simulation
+    out = _console()
+    dev = network.devices[source]
+    in_iface = None
+    if src_ip is not None:
+        in_iface = next((a.interface for a in dev.facts.addresses if a.iface.version == 4 and src_ip in a.network), None)
+        if in_iface is None:
+            _fail(f"{src_ip} is in no network of {source}")
+    title = f"{dev.label} → {dst}"
+    if src_ip is not None:
+        title += f" from {src_ip} ({in_iface})"
+    if shown:
+        title += ", with " + ", ".join(shown) + " down"
+    out.print(title, highlight=False)
+    paths = sim.trace(source, dst, src_ip, in_interface=in_iface)
+    ok = [p for p in paths if p.ok]
+    if len(paths) > 1:
+        good = sum((p.share for p in ok), start=0)
+        out.print(
+            f"ECMP: {len(paths)} paths; {len(ok)} reach{'es' if len(ok) == 1 else ''} the destination "
+            f"({_percent(good)} of the flows), {len(paths) - len(ok)} dropped ({_percent(1 - good)} of the flows)",
+            highlight=False,
+        )
+    for n, path in enumerate(paths, 1):
+        out.print("", highlight=False)
+        if len(paths) > 1:
+            out.print(f"path {n} of {len(paths)} ({_percent(path.share)} of the flows):", highlight=False)
+        width = max(len(h.device) for h in path.hops)
+        for hop in path.hops:
+            out.print(f"  {hop.device.ljust(width)}  {hop_text(hop)}", highlight=False)
+        mark = "✓" if path.ok else "✗"
+        out.print(f"  {mark} {outcome_text(path)}", highlight=False)
+    notes = sim.explain(source, dst)
+    pppoe_up = [
+        s for s in network.sessions.pppoe
+        if s.client.device == source and any(h.out_interface == s.client.name for p in paths if not p.ok for h in p.hops[:1])
+    ]
+    if notes or pppoe_up:
+        out.print("", highlight=False)
+        out.print(f"on {source}:", highlight=False)
+        for note in notes:
+            out.print(f"  - {note}", highlight=False)
+        for s in pppoe_up:
+            out.print(
+                f"  - {s.client.name} stays up: its PPPoE session with {s.server.device} does not depend on "
+                f"what is behind {s.server.device}, so routes through it stay active",
+                highlight=False,
+            )
+    if not sim.converged:
+        out.print("note: check-gateway results did not settle (they flip each round); the tables shown are the last round",
+                  highlight=False)
+    sys.exit(EXIT_OK if len(ok) == len(paths) else EXIT_FINDINGS)
+
+
+def _percent(share) -> str:
+    value = float(share) * 100
+    return f"{value:.0f}%" if abs(value - round(value)) < 0.05 else f"{value:.1f}%"
+
+
+# --- routes ------------------------------------------------------------------------------------------
+
+
+@click.command(name="routes")
+@click.argument("lab_dir", metavar="LAB")
+@click.option("--device", "device", required=True, metavar="DEVICE", help="The device whose table to print.")
+@_options_variant
+@_options_down
+def routes(lab_dir, device, variants, down) -> None:
+    """Print the routing table a device of LAB computes, like /ip route print."""
+    from rosc.lab.simulation import flags, gateway_text, immediate_text, route_status
+
+    lab = _load(lab_dir)
+    if device not in lab.manifest.devices:
+        _fail(f"no device {device!r} in the lab (devices: {', '.join(lab.manifest.devices)})")
+    overrides = _variants(lab, variants)
+    ports, shown = _down(lab, down)
+    network = lab.network(overrides, ports)
+    sim = network.simulation
+    table = sim.tables[device]
+    title = f"{network.devices[device].label}: routing table"
+    if shown:
+        title += ", with " + ", ".join(shown) + " down"
+    out = _console()
+    grid = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+    for col in ("#", "Flags", "Dst-Address", "Gateway", "Distance", "Scope", "Target-Scope", "Immediate-Gw"):
+        grid.add_column(col, no_wrap=True, justify="right" if col == "#" else "left")
+    rows = sorted(table.routes, key=lambda r: (int(r.dst.network_address), r.dst.prefixlen, r.fact.distance))
+    notes = []
+    for n, r in enumerate(rows):
+        status = route_status(r)
+        grid.add_row(
+            str(n), flags(r), str(r.dst), gateway_text(r), str(r.fact.distance), str(r.fact.scope),
+            str(r.fact.target_scope), immediate_text(r),
+        )
+        if status != "active":
+            notes.append(f"  {n}: {status}")
+    out.print(grid)
+    out.print("Flags: D - dynamic, X - disabled, I - inactive, A - active; c - connect, s - static, d - dhcp, "
+              "v - vpn (PPP); + - ECMP", highlight=False)
+    if notes:
+        out.print("Not active, or not on every gateway:", highlight=False)
+        for note in notes:
+            out.print(note, highlight=False)
+
+
+# --- graph ------------------------------------------------------------------------------------------
+
+
+@click.command(name="graph")
+@click.argument("lab_dir", metavar="LAB")
+@click.option("--format", "fmt_", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
+              help="Mermaid (for Markdown) or Graphviz DOT.")
+@_options_variant
+def graph(lab_dir, fmt_, variants) -> None:
+    """Print the topology of LAB: cables, uplinks, PPPoE sessions, WireGuard tunnels."""
+    from rosc.lab.graph import render
+
+    lab = _load(lab_dir)
+    network = lab.network(_variants(lab, variants))
+    click.echo(render(network, fmt_), nl=False)
+
+
+COMMANDS = (build, route, routes, graph)

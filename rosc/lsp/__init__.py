@@ -1,0 +1,1 @@
+"""The language server (``rosc lsp``): one module per editor feature."""

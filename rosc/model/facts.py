@@ -1,0 +1,300 @@
+"""Typed views of a ``Device`` that the checks share.
+
+Everything here is derived from ``Device.menus``; each fact keeps the
+``Item`` it came from, so a finding can point at the source.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rosc.model.device import Device, Item
+
+# Menus whose items are interfaces, by the kind of interface.
+INTERFACE_MENUS = {
+    "/interface bridge": "bridge",
+    "/interface vlan": "vlan",
+    "/interface pppoe-client": "pppoe-client",
+    "/interface wireguard": "wireguard",
+    "/interface l2tp-client": "l2tp-client",
+    "/interface sstp-client": "sstp-client",
+    "/interface ovpn-client": "ovpn-client",
+    "/interface pptp-client": "pptp-client",
+    "/interface gre": "gre",
+    "/interface gre6": "gre6",
+    "/interface eoip": "eoip",
+    "/interface ipip": "ipip",
+    "/interface 6to4": "6to4",
+    "/interface vxlan": "vxlan",
+    "/interface bonding": "bonding",
+    "/interface vrrp": "vrrp",
+    "/interface macvlan": "macvlan",
+    "/interface veth": "veth",
+    "/interface wireless": "wireless",
+    "/interface wifi": "wifi",
+    "/interface lte": "lte",
+    "/interface ethernet": "ethernet",
+    "/interface l2tp-server": "l2tp-server",
+    "/interface pppoe-server": "pppoe-server",
+    "/interface sstp-server": "sstp-server",
+    "/interface ovpn-server": "ovpn-server",
+    "/interface wireless cap": "wireless",
+}
+
+# Ports that exist on hardware without being configured.
+PHYSICAL = re.compile(
+    r"(ether|sfp|sfp-sfpplus|sfp28-|qsfp28-\d+-|qsfpplus\d+-|combo|wlan|wifi|lte|ppp|usb|lora)\d+\Z|lo\Z|all\Z|none\Z|dynamic\Z|\*[0-9A-Fa-f]+\Z"
+)
+
+
+def is_builtin_interface(name: str) -> bool:
+    """Interfaces RouterOS has without configuration (``ether1``, ``lo``...)."""
+    return PHYSICAL.match(name) is not None
+
+
+@dataclass(slots=True, eq=False)
+class InterfaceDef:
+    name: str
+    kind: str
+    item: Item | None  # None for built-in ports never configured
+
+
+@dataclass(slots=True, eq=False)
+class AddressFact:
+    interface: str
+    iface: ipaddress.IPv4Interface | ipaddress.IPv6Interface
+    item: Item
+
+    @property
+    def ip(self):
+        return self.iface.ip
+
+    @property
+    def network(self):
+        return self.iface.network
+
+
+@dataclass(slots=True, eq=False)
+class RouteFact:
+    """A route as the routing table holds it: static, connected or dynamic."""
+
+    dst: ipaddress.IPv4Network | ipaddress.IPv6Network
+    gateways: list[str]  # addresses or interface names
+    distance: int
+    scope: int
+    target_scope: int
+    kind: str  # "static", "connected", "dynamic"
+    item: Item | None
+    interface: str | None = None  # for connected and dynamic routes
+    check_gateway: str | None = None
+    table: str = "main"
+    disabled: bool = False
+    note: str = ""  # where a dynamic route comes from
+
+    @property
+    def gateway_ips(self) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        out = []
+        for gw in self.gateways:
+            ip = parse_ip(gw.split("%")[0])
+            if ip is not None:
+                out.append(ip)
+        return out
+
+
+@dataclass(slots=True, eq=False)
+class PoolFact:
+    name: str
+    ranges: list[tuple[ipaddress.IPv4Address, ipaddress.IPv4Address]]
+    item: Item
+    bad: list[str] = field(default_factory=list)  # range texts that do not parse
+
+
+def static_route(item: Item, dst) -> RouteFact:
+    """The RouteFact of a static route item (`/ip route`, `/ipv6 route`) to ``dst``."""
+    return RouteFact(
+        dst,
+        split_list(item.get("gateway")),
+        to_int(item.get("distance"), 1),
+        to_int(item.get("scope"), 30),
+        to_int(item.get("target-scope"), 10),
+        "static",
+        item,
+        check_gateway=item.get("check-gateway"),
+        table=item.get("routing-table") or item.get("routing-mark") or "main",
+        disabled=item.disabled,
+    )
+
+
+def parse_ip(text: str | None):
+    if not text:
+        return None
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def parse_interface(text: str | None):
+    if not text:
+        return None
+    try:
+        return ipaddress.ip_interface(text)
+    except ValueError:
+        return None
+
+
+def parse_network(text: str | None):
+    """A network, host bits allowed (``10.0.0.1/24`` → ``10.0.0.0/24``)."""
+    if not text:
+        return None
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+
+
+def split_list(text: str | None) -> list[str]:
+    return [p for p in (text or "").split(",") if p]
+
+
+def parse_range(text: str):
+    """``a-b``, ``a/len`` or ``a`` → (first, last) addresses, else None."""
+    if "-" in text:
+        lo, _, hi = text.partition("-")
+        a, b = parse_ip(lo), parse_ip(hi)
+        if a is None or b is None or a.version != b.version:
+            return None
+        return a, b
+    net = parse_network(text)
+    if net is None:
+        return None
+    return net[0], net[-1]
+
+
+def to_int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+class Facts:
+    """Derived views of one device, computed once and cached."""
+
+    def __init__(self, device: Device):
+        self.device = device
+
+    @cached_property
+    def interfaces(self) -> dict[str, InterfaceDef]:
+        out: dict[str, InterfaceDef] = {}
+        for menu, kind in INTERFACE_MENUS.items():
+            for item in self.device.items(menu):
+                name = item.get("name") or item.defaults.get("name")
+                if name and name not in out:
+                    out[name] = InterfaceDef(name, kind, item)
+        return out
+
+    def interface_exists(self, name: str) -> bool:
+        return name in self.interfaces or is_builtin_interface(name) or name in self.interface_lists
+
+    @cached_property
+    def interface_lists(self) -> dict[str, Item]:
+        out = {"all": None, "none": None, "dynamic": None, "static": None}
+        for item in self.device.items("/interface list"):
+            if item.name:
+                out[item.name] = item
+        return out
+
+    @cached_property
+    def bridge_ports(self) -> list[Item]:
+        return [i for i in self.device.items("/interface bridge port") if not i.disabled]
+
+    @cached_property
+    def bridge_of(self) -> dict[str, str]:
+        """Interface → the bridge it is a port of."""
+        out: dict[str, str] = {}
+        for item in self.bridge_ports:
+            iface, bridge = item.get("interface"), item.get("bridge")
+            if iface and bridge and iface not in out:
+                out[iface] = bridge
+        return out
+
+    @cached_property
+    def addresses(self) -> list[AddressFact]:
+        out = []
+        for menu in ("/ip address", "/ipv6 address"):
+            for item in self.device.items(menu):
+                if item.disabled:
+                    continue
+                iface = parse_interface(item.get("address"))
+                interface = item.get("interface")
+                if iface is not None and interface:
+                    out.append(AddressFact(interface, iface, item))
+        return out
+
+    @cached_property
+    def pools(self) -> dict[str, PoolFact]:
+        out: dict[str, PoolFact] = {}
+        for item in self.device.items("/ip pool"):
+            name = item.name
+            if not name or name in out:
+                continue
+            fact = PoolFact(name, [], item)
+            for part in split_list(item.get("ranges")):
+                rng = parse_range(part)
+                if rng is None or rng[0].version != 4:
+                    fact.bad.append(part)
+                else:
+                    fact.ranges.append(rng)
+            out[name] = fact
+        return out
+
+    @cached_property
+    def routes(self) -> list[RouteFact]:
+        """Static routes, connected routes of the addresses, and the default
+        routes PPPoE and DHCP clients add (``add-default-route=yes``)."""
+        out: list[RouteFact] = []
+        for fact in self.addresses:
+            if fact.iface.version == 4:
+                out.append(RouteFact(fact.network, [fact.interface], 0, 10, 10, "connected", fact.item, fact.interface))
+        for item in self.device.items("/ip route"):
+            dst = parse_network(item.get("dst-address", "0.0.0.0/0"))
+            if dst is not None:
+                out.append(static_route(item, dst))
+        for item in self.device.items("/interface pppoe-client"):
+            if item.flag("add-default-route") and not item.disabled and item.name:
+                out.append(
+                    RouteFact(
+                        ipaddress.ip_network("0.0.0.0/0"), [item.name], to_int(item.get("default-route-distance"), 1),
+                        30, 10, "dynamic", item, item.name, note=f"added by PPPoE client {item.name}",
+                    )
+                )
+        for item in self.device.items("/ip dhcp-client"):
+            if item.flag("add-default-route", True) and not item.disabled and item.get("interface"):
+                out.append(
+                    RouteFact(
+                        ipaddress.ip_network("0.0.0.0/0"), [], to_int(item.get("default-route-distance"), 1),
+                        30, 10, "dynamic", item, item.get("interface"),
+                        note=f"added by the DHCP client on {item.get('interface')} (gateway learnt at run time)",
+                    )
+                )
+        return out
+
+    @cached_property
+    def wan_interfaces(self) -> set[str]:
+        """Interfaces that face an upstream network: PPPoE/DHCP/LTE clients,
+        members of an interface list named like WAN."""
+        out: set[str] = set()
+        for item in self.device.items("/interface pppoe-client"):
+            if item.name and not item.disabled:
+                out.add(item.name)
+        for item in self.device.items("/ip dhcp-client"):
+            if item.get("interface") and not item.disabled:
+                out.add(item.get("interface"))
+        for item in self.device.items("/interface list member"):
+            if (item.get("list") or "").upper().startswith("WAN") and item.get("interface"):
+                out.add(item.get("interface"))
+        return out

@@ -1,0 +1,2 @@
+"""Diagnostics → what people and tools read: text excerpts, JSON, SARIF and
+GitHub annotations."""

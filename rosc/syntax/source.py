@@ -1,0 +1,97 @@
+"""Source text: decoding bytes safely and mapping offsets to lines and columns."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from rosc.diagnostics import Diagnostic, Severity, Span
+
+BOM = "\ufeff"
+
+
+@dataclass(slots=True)
+class Source:
+    """The decoded text of one file, with an index of line starts."""
+
+    text: str
+    path: str = "<stdin>"
+    line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self.line_starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``; columns count characters."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.line_col(start)
+        end_line, end_col = self.line_col(end)
+        return Span(line, col, end_line, end_col, start, end)
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line`` without its line end."""
+        if line < 1 or line > len(self.line_starts):
+            return ""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+
+def decode(data: bytes, path: str = "<stdin>") -> tuple[Source, list[Diagnostic]]:
+    """Decode raw bytes as RouterOS script text.
+
+    UTF-8 is expected; bytes that are not valid UTF-8 are kept as surrogate
+    escapes (so writing the text back with ``encode_text`` reproduces them
+    exactly) and reported once per line.  A UTF-8 byte order mark is dropped
+    and reported, NUL bytes are reported (RouterOS stops reading at them).
+    """
+    diagnostics: list[Diagnostic] = []
+    text = data.decode("utf-8", errors="surrogateescape")
+    had_bom = text.startswith(BOM)
+    if had_bom:
+        text = text[1:]
+    source = Source(text, path)
+    if had_bom:
+        diagnostics.append(
+            Diagnostic("SYN007", Severity.WARNING, "file starts with a UTF-8 byte order mark; RouterOS does not expect one", path, source.span(0, 0))
+        )
+    if text.isascii() and "\0" not in text:
+        return source, diagnostics
+    seen_lines: set[int] = set()
+    for index, char in enumerate(text):
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            line, _ = source.line_col(index)
+            if line not in seen_lines:
+                seen_lines.add(line)
+                diagnostics.append(
+                    Diagnostic(
+                        "SYN005",
+                        Severity.WARNING,
+                        f"byte 0x{code - 0xDC00:02X} is not valid UTF-8; rosc keeps it as it is "
+                        "(was the file saved in another encoding, such as Windows-1251?)",
+                        path,
+                        source.span(index, index + 1),
+                    )
+                )
+        elif code == 0:
+            diagnostics.append(
+                Diagnostic("SYN006", Severity.ERROR, "NUL byte (0x00) in the file: it is not script text, and RouterOS does not accept it", path, source.span(index, index + 1))
+            )
+    return source, diagnostics
+
+
+def encode_text(text: str) -> bytes:
+    """Encode text back to bytes, restoring any undecodable original bytes."""
+    return text.encode("utf-8", errors="surrogateescape")
