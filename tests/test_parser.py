@@ -1,6 +1,6 @@
 """Syntax tree shapes, spans and menu context."""
 
-from rosc.syntax.tree import Arg, Block, Command, Comment, Concat, Expression, Operator, String, Substitution, Variable, Word
+from rosc.syntax.tree import Block, Command, Comment, Concat, Expression, Operator, String, Substitution, Variable, Word
 
 
 def commands(result):

@@ -14,8 +14,7 @@ from rosc.diagnostics import Severity
 from rosc.model.facts import Facts, parse_ip
 from rosc.model.device import Item
 from rosc.checks.registry import rule
-from rosc.syntax.tree import Word
-from rosc.checks.list_values import TextSpan as _Span, list_elements as _elements
+from rosc.checks.list_values import list_elements as _elements
 
 V4 = ipaddress.IPv4Address
 V4Net = ipaddress.IPv4Network

@@ -17,7 +17,6 @@ from rosc.diagnostics import Severity
 from rosc.model.facts import INTERFACE_MENUS, Facts, is_builtin_interface, parse_ip
 from rosc.model.device import Item, literal
 from rosc.checks.registry import rule
-from rosc.syntax.tree import Word
 from rosc.checks.list_values import TextSpan as _Span, list_elements as _elements
 
 # --- what references what ----------------------------------------------------------
@@ -598,7 +597,7 @@ def _duplicate(ctx, item: Item, first: Item, name: str, kind: str, first_kind: s
         item.node("name") if item.arg("name") is not None else item.node(),
         message,
         notes=notes,
-        fix=f"rename one of them (and the references that mean it)",
+        fix="rename one of them (and the references that mean it)",
     )
 
 

@@ -815,7 +815,8 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
     the nodes of ``old``: ``old`` must not be used afterwards."""
     try:
         from rosc.syntax.menu_context import _menu_index, _Resolver
-        from rosc.syntax.parser import WARNING_CODES, parse_statements
+        from rosc.syntax.parser import WARNING_CODES
+        from rosc.syntax.statements import parse_statements
     except ImportError:  # pragma: no cover - internal API changed
         return None
     if any(d.code in _GLOBAL_BREAKERS for d in old.diagnostics) or text.startswith(BOM):
@@ -1322,7 +1323,7 @@ def object_hover(analysis: Analysis, site: Site) -> str:
     elif site.kind == "interface" and is_builtin_interface(site.name):
         lines.append("- a built-in interface (not configured in this file)")
     elif site.name in BUILTIN_NAMES.get(site.kind, ()):
-        lines.append(f"- built into RouterOS (not defined in this file)")
+        lines.append("- built into RouterOS (not defined in this file)")
     else:
         lines.append("- **not defined in this file**")
     if refs:

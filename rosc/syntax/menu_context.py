@@ -168,7 +168,7 @@ class _Resolver:
         return word in GENERIC_VERBS or word.startswith(":") or word in self.commands.get(menu, ())
 
     def embedded(self, arg: Arg) -> None:
-        from rosc.syntax.parser import parse_statements
+        from rosc.syntax.statements import parse_statements
         from rosc.syntax.tree import Script, walk
 
         string = arg.value
