@@ -26,7 +26,7 @@ def parse(text: str):
 
 
 def lint(text: str):
-    from rosc.checks.engine import lint_parsed
+    from rosc.lint.engine import lint_parsed
 
     return lint_parsed(parse(text))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rosc.checks.engine import lint_bytes
+from rosc.lint.engine import lint_bytes
 
 
 def diags(text: str):

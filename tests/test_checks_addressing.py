@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ARTICLE
 from rosc.diagnostics import Severity
-from rosc.checks.engine import lint_bytes
+from rosc.lint.engine import lint_bytes
 from lint_helpers import diags, findings, only, pointed
 
 

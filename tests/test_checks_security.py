@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from conftest import ARTICLE
 from rosc.cli.main import main
-from rosc.checks.engine import lint_bytes
+from rosc.lint.engine import lint_bytes
 
 
 def findings(text: str, code: str):

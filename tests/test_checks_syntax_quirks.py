@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ARTICLE
-from rosc.checks.engine import lint_bytes
+from rosc.lint.engine import lint_bytes
 
 
 def dups(text: str):

@@ -1,6 +1,6 @@
 """VOC001-003: menus, parameters and values checked against the vocabulary."""
 
-from rosc.checks.engine import lint_bytes
+from rosc.lint.engine import lint_bytes
 
 
 def findings(text: str, code: str):

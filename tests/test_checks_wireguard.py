@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rosc.checks.engine import lint_bytes
+from rosc.lint.engine import lint_bytes
 
 from conftest import ARTICLE
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import ARTICLE
 from rosc.lab.build_order import build_text
 from rosc.format.equivalence import signature
-from rosc.lab.network import build_lab
+from rosc.lab.build import build_lab
 from rosc.cli.lab import COMMANDS
 from rosc.syntax.parser import parse_text
 

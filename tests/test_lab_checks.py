@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE
-from rosc.checks.config import Config
+from rosc.lint.config import Config
 from rosc.diagnostics import Severity
-from rosc.lab.network import check_lab
+from rosc.lab.runner import check_lab
 
 
 def article_variant(tmp_path: Path, *edits: tuple[str, str, str]) -> Path:
@@ -215,7 +215,7 @@ def test_dhcp_client_without_server(tmp_path):
 
 @pytest.mark.parametrize("rule_id", ["LAB001", "LAB010", "LAB020", "LAB026", "LAB032"])
 def test_lab_rules_have_pages_and_metadata(rule_id):
-    from rosc.lab.network import lab_rules
+    from rosc.lab.runner import lab_rules
     from rosc.checks.rule_pages import load_page
 
     rule = {r.id: r for r in lab_rules()}[rule_id]

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE
-from rosc.lab.network import ManifestError, check_lab, load_lab
+from rosc.lab.loader import load_lab
+from rosc.lab.manifest import ManifestError
+from rosc.lab.runner import check_lab
 from rosc.lab.manifest import Locator, parse_manifest
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rosc.lab.network import check_lab, lab_rules
+from rosc.lab.runner import check_lab, lab_rules
 from rosc.checks.rule_pages import load_page
 
 LAB_RULES = lab_rules()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE
-from rosc.lab.network import load_lab
+from rosc.lab.loader import load_lab
 from rosc.lab.sessions import public_key, x25519
 
 IP = ipaddress.ip_address

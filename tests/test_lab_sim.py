@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from conftest import ARTICLE
-from rosc.lab.network import load_lab
+from rosc.lab.loader import load_lab
 from rosc.lab.simulation import flags, gateway_text, immediate_text, route_status
 
 IP = ipaddress.ip_address

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rosc.checks.engine import lint_bytes
+from rosc.lint.engine import lint_bytes
 from rosc.checks.rule_pages import load_page
 from rosc.checks.registry import all_rules
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rosc.model import vocabulary
-from rosc.model.value_types import (
+from rosc.vocabulary import tree as vocabulary
+from rosc.vocabulary.value_types import (
     Base,
     Enum,
     IntRange,

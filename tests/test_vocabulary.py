@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rosc.model import vocabulary
-from rosc.model.value_types import REF_KINDS, check, ref_kind
+from rosc.vocabulary import tree as vocabulary
+from rosc.vocabulary.value_types import REF_KINDS, check, ref_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = sorted((ROOT / "samples" / "article").glob("*.rsc"))

@@ -1,7 +1,3 @@
-"""The checks, one module per area; importing this package registers them."""
-
-from importlib import import_module
-from pkgutil import iter_modules
-
-for _module in iter_modules(__path__):
-    import_module(f"{__name__}.{_module.name}")
+"""The device checks, one module per area, beside the rule registry
+(``registry``) and what a check sees (``context``).  Rules are discovered by
+``rosc.checks.registry.discover``: importing this package registers nothing."""

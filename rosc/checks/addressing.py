@@ -273,7 +273,7 @@ def router_addresses(device) -> list[AddressFact]:
 
 
 def _addresses(ctx) -> tuple[Facts, list[AddressFact], dict[str, str]]:
-    facts = Facts(ctx.device)
+    facts = ctx.facts
     usable = [
         a for a in router_addresses(ctx.device)
         # IPv6: link-local addresses repeat on every interface by design, and

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rosc.checks.addressing import Bad, parse_prefix, parse_v4, router_addresses
 from rosc.checks.addressing import parse_range as parse_addr_range
 from rosc.diagnostics import Severity
-from rosc.model.facts import Facts, parse_ip
+from rosc.model.facts import parse_ip
 from rosc.model.device import Item
 from rosc.checks.registry import rule
 from rosc.checks.list_values import list_elements as _elements
@@ -75,8 +75,8 @@ class _Pools:
 
     Built once per device and shared by the POOL checks (``_pools``)."""
 
-    def __init__(self, device):
-        self.facts = Facts(device)
+    def __init__(self, device, facts):
+        self.facts = facts
         self.pool_items: dict[str, Item] = {}
         self.ranges: dict[str, list[Range]] = {}
         self.all_ranges: list[Range] = []
@@ -124,15 +124,13 @@ class _Pools:
         return self.sorted_ips[lo:hi]
 
 
-_last: list = [None, None]  # the device the cached _Pools was built for, and it
-
-
 def _pools(ctx) -> _Pools:
-    """The _Pools of ``ctx.device``, built once for all the POOL checks of one lint."""
-    if _last[0] is not ctx.device:
-        _last[1] = _Pools(ctx.device)
-        _last[0] = ctx.device
-    return _last[1]
+    """The _Pools of ``ctx.device``, built once for all the POOL checks of one lint run."""
+    return ctx.shared(_build_pools)
+
+
+def _build_pools(run) -> _Pools:
+    return _Pools(run.device, run.facts)
 
 
 def _relay(item: Item) -> bool:

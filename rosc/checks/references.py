@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from rosc.diagnostics import Severity
-from rosc.model.facts import INTERFACE_MENUS, Facts, is_builtin_interface, parse_ip
+from rosc.model.facts import INTERFACE_MENUS, is_builtin_interface, parse_ip
 from rosc.model.device import Item, literal
 from rosc.checks.registry import rule
 from rosc.checks.list_values import TextSpan as _Span, list_elements as _elements
@@ -45,75 +45,81 @@ _ADDR_LIST = Ref(("address-list",), negatable=True)
 _BRIDGE = Ref(("bridge",))
 _PROFILE = Ref(("ppp-profile",))
 
-REFS: dict[str, dict[str, Ref]] = {}
+def _refs(menus, **params: Ref) -> list[tuple[str, dict[str, Ref]]]:
+    return [(menu, {k.replace("_", "-"): v for k, v in params.items()}) for menu in ((menus,) if isinstance(menus, str) else menus)]
 
 
-def _refs(menus, **params: Ref) -> None:
-    for menu in (menus,) if isinstance(menus, str) else menus:
-        REFS.setdefault(menu, {}).update({k.replace("_", "-"): v for k, v in params.items()})
+def _table(*groups: list[tuple[str, dict[str, Ref]]]) -> dict[str, dict[str, Ref]]:
+    out: dict[str, dict[str, Ref]] = {}
+    for group in groups:
+        for menu, params in group:
+            out.setdefault(menu, {}).update(params)
+    return out
 
 
-_refs(
-    FIREWALLS,
-    in_interface=_IFACE_NEG, out_interface=_IFACE_NEG, in_bridge_port=_IFACE_NEG, out_bridge_port=_IFACE_NEG,
-    in_interface_list=_LIST_NEG, out_interface_list=_LIST_NEG,
-    in_bridge_port_list=_LIST_NEG, out_bridge_port_list=_LIST_NEG,
-    src_address_list=_ADDR_LIST, dst_address_list=_ADDR_LIST,
+# menu -> parameter -> what its value names
+REFS = _table(
+    _refs(
+        FIREWALLS,
+        in_interface=_IFACE_NEG, out_interface=_IFACE_NEG, in_bridge_port=_IFACE_NEG, out_bridge_port=_IFACE_NEG,
+        in_interface_list=_LIST_NEG, out_interface_list=_LIST_NEG,
+        in_bridge_port_list=_LIST_NEG, out_bridge_port_list=_LIST_NEG,
+        src_address_list=_ADDR_LIST, dst_address_list=_ADDR_LIST,
+    ),
+    _refs(
+        BRIDGE_FIREWALLS,
+        in_interface=_IFACE_NEG, out_interface=_IFACE_NEG,
+        in_bridge=Ref(("bridge",), negatable=True), out_bridge=Ref(("bridge",), negatable=True),
+        in_interface_list=_LIST_NEG, out_interface_list=_LIST_NEG,
+        in_bridge_list=_LIST_NEG, out_bridge_list=_LIST_NEG,
+    ),
+    _refs((
+        "/ip address", "/ipv6 address", "/ip arp", "/ip dhcp-client", "/ipv6 dhcp-client", "/ip dhcp-server",
+        "/ipv6 dhcp-server", "/ip dhcp-relay", "/interface vlan", "/interface macvlan", "/interface vrrp",
+        "/interface pppoe-client", "/interface list member", "/ipv6 nd prefix", "/ip upnp interfaces",
+        "/interface vxlan vteps", "/routing rule", "/queue interface",
+    ), interface=_IFACE),
+    _refs(PPP_SERVERS, default_profile=_PROFILE),
+    _refs("/interface pppoe-server server", interface=_IFACE),
+    _refs(PPP_CLIENTS, profile=_PROFILE),
+    _refs("/ppp secret", profile=_PROFILE),
+    _refs("/ip hotspot", interface=_IFACE, address_pool=Ref(("pool",), special=("none",))),
+    _refs(("/ipv6 nd", "/routing igmp-proxy interface", "/tool romon port"),
+          interface=Ref(("interface",), special=("all",))),
+    _refs("/interface bridge port", bridge=_BRIDGE, interface=Ref(("interface", "interface-list"))),
+    _refs("/interface bridge vlan", bridge=_BRIDGE,
+          tagged=Ref(("interface", "interface-list"), many=True), untagged=Ref(("interface", "interface-list"), many=True)),
+    _refs(("/interface bridge msti", "/interface bridge host"), bridge=_BRIDGE),
+    _refs("/interface bonding", slaves=Ref(("interface",), many=True), primary=Ref(("interface",), special=("none",))),
+    _refs("/interface vxlan", interface=_IFACE, bridge=_BRIDGE),
+    _refs(("/interface wireless", "/interface wifi"), master_interface=_IFACE),
+    _refs("/interface wireless", wds_default_bridge=Ref(("bridge",), special=("none",))),
+    _refs("/interface wireless cap", bridge=Ref(("bridge",), special=("none",)),
+          interfaces=Ref(("interface",), many=True), discovery_interfaces=Ref(("interface",), many=True)),
+    _refs(("/interface wifi datapath", "/caps-man datapath"), bridge=_BRIDGE),
+    _refs("/interface wifi", **{"datapath.bridge": _BRIDGE}),
+    _refs("/interface wireguard peers", interface=Ref(("wireguard",))),
+    _refs("/interface list", include=Ref(("interface-list",), many=True), exclude=Ref(("interface-list",), many=True)),
+    _refs("/interface list member", list=Ref(("interface-list",))),
+    _refs("/interface detect-internet", **{
+        k: Ref(("interface-list",), special=("none",))
+        for k in ("detect-interface-list", "lan-interface-list", "wan-interface-list", "internet-interface-list")
+    }),
+    _refs("/ip neighbor discovery-settings", discover_interface_list=Ref(("interface-list",))),
+    _refs(("/tool mac-server", "/tool mac-server mac-winbox"),
+          allowed_interface_list=Ref(("interface-list",), special=("all", "none"))),
+    _refs("/ip dhcp-server", address_pool=Ref(("pool",), special=("static-only",))),
+    _refs("/ip dhcp-server lease", server=Ref(("dhcp-server",), special=("all",)),
+          address=Ref(("pool",), address_ok=True)),
+    _refs("/ip pool", next_pool=Ref(("pool",), special=("none",))),
+    _refs("/ip hotspot user profile", address_pool=Ref(("pool",), special=("none",))),
+    _refs("/ip ipsec mode-config", address_pool=Ref(("pool",), special=("none",))),
+    _refs("/ppp profile", local_address=Ref(("pool",), address_ok=True), remote_address=Ref(("pool",), address_ok=True),
+          bridge=_BRIDGE, interface_list=Ref(("interface-list",))),
+    _refs(("/ip route", "/ipv6 route"), vrf_interface=_IFACE),
+    _refs("/ip vrf", interfaces=Ref(("interface", "interface-list"), many=True)),
+    _refs("/routing ospf interface-template", interfaces=Ref(("interface", "interface-list"), many=True)),
 )
-_refs(
-    BRIDGE_FIREWALLS,
-    in_interface=_IFACE_NEG, out_interface=_IFACE_NEG,
-    in_bridge=Ref(("bridge",), negatable=True), out_bridge=Ref(("bridge",), negatable=True),
-    in_interface_list=_LIST_NEG, out_interface_list=_LIST_NEG,
-    in_bridge_list=_LIST_NEG, out_bridge_list=_LIST_NEG,
-)
-for _menu in (
-    "/ip address", "/ipv6 address", "/ip arp", "/ip dhcp-client", "/ipv6 dhcp-client", "/ip dhcp-server",
-    "/ipv6 dhcp-server", "/ip dhcp-relay", "/interface vlan", "/interface macvlan", "/interface vrrp",
-    "/interface pppoe-client", "/interface list member", "/ipv6 nd prefix", "/ip upnp interfaces",
-    "/interface vxlan vteps", "/routing rule", "/queue interface",
-):
-    _refs(_menu, interface=_IFACE)
-_refs(PPP_SERVERS, default_profile=_PROFILE)
-_refs("/interface pppoe-server server", interface=_IFACE)
-_refs(PPP_CLIENTS, profile=_PROFILE)
-_refs("/ppp secret", profile=_PROFILE)
-_refs("/ip hotspot", interface=_IFACE, address_pool=Ref(("pool",), special=("none",)))
-_refs(("/ipv6 nd", "/routing igmp-proxy interface", "/tool romon port"),
-      interface=Ref(("interface",), special=("all",)))
-_refs("/interface bridge port", bridge=_BRIDGE, interface=Ref(("interface", "interface-list")))
-_refs("/interface bridge vlan", bridge=_BRIDGE,
-      tagged=Ref(("interface", "interface-list"), many=True), untagged=Ref(("interface", "interface-list"), many=True))
-_refs(("/interface bridge msti", "/interface bridge host"), bridge=_BRIDGE)
-_refs("/interface bonding", slaves=Ref(("interface",), many=True), primary=Ref(("interface",), special=("none",)))
-_refs("/interface vxlan", interface=_IFACE, bridge=_BRIDGE)
-_refs(("/interface wireless", "/interface wifi"), master_interface=_IFACE)
-_refs("/interface wireless", wds_default_bridge=Ref(("bridge",), special=("none",)))
-_refs("/interface wireless cap", bridge=Ref(("bridge",), special=("none",)),
-      interfaces=Ref(("interface",), many=True), discovery_interfaces=Ref(("interface",), many=True))
-_refs(("/interface wifi datapath", "/caps-man datapath"), bridge=_BRIDGE)
-_refs("/interface wifi", **{"datapath.bridge": _BRIDGE})
-_refs("/interface wireguard peers", interface=Ref(("wireguard",)))
-_refs("/interface list", include=Ref(("interface-list",), many=True), exclude=Ref(("interface-list",), many=True))
-_refs("/interface list member", list=Ref(("interface-list",)))
-_refs("/interface detect-internet", **{
-    k: Ref(("interface-list",), special=("none",))
-    for k in ("detect-interface-list", "lan-interface-list", "wan-interface-list", "internet-interface-list")
-})
-_refs("/ip neighbor discovery-settings", discover_interface_list=Ref(("interface-list",)))
-_refs(("/tool mac-server", "/tool mac-server mac-winbox"),
-      allowed_interface_list=Ref(("interface-list",), special=("all", "none")))
-_refs("/ip dhcp-server", address_pool=Ref(("pool",), special=("static-only",)))
-_refs("/ip dhcp-server lease", server=Ref(("dhcp-server",), special=("all",)),
-      address=Ref(("pool",), address_ok=True))
-_refs("/ip pool", next_pool=Ref(("pool",), special=("none",)))
-_refs("/ip hotspot user profile", address_pool=Ref(("pool",), special=("none",)))
-_refs("/ip ipsec mode-config", address_pool=Ref(("pool",), special=("none",)))
-_refs("/ppp profile", local_address=Ref(("pool",), address_ok=True), remote_address=Ref(("pool",), address_ok=True),
-      bridge=_BRIDGE, interface_list=Ref(("interface-list",)))
-_refs(("/ip route", "/ipv6 route"), vrf_interface=_IFACE)
-_refs("/ip vrf", interfaces=Ref(("interface", "interface-list"), many=True))
-_refs("/routing ospf interface-template", interfaces=Ref(("interface", "interface-list"), many=True))
 
 # Names every router has without configuration, by kind.
 BUILTIN = {
@@ -293,14 +299,13 @@ class _Names:
         return name in self.by_kind.get(kind, ())
 
 
-_last: list = [None, None]  # the device the cached _Names was built for, and it
-
-
 def _names(ctx) -> _Names:
-    if _last[0] is not ctx.device:
-        _last[1] = _Names(ctx.device)
-        _last[0] = ctx.device
-    return _last[1]
+    """The names the device defines, built once per lint run for every REF check."""
+    return ctx.shared(_build_names)
+
+
+def _build_names(run) -> _Names:
+    return _Names(run.device)
 
 
 def _references(names: _Names):
@@ -648,7 +653,7 @@ _ON_PORT = (
 @rule("REF011", "ip-on-bridge-port", area="references", severity=Severity.WARNING,
       summary="An IP address, DHCP server or DHCP client on an interface that is a bridge port")
 def ip_on_bridge_port(ctx):
-    facts = Facts(ctx.device)
+    facts = ctx.facts
     bridge_of = facts.bridge_of
     if not bridge_of:
         return

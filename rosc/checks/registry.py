@@ -6,6 +6,12 @@
         ...
         yield ctx.finding(node, "message", notes=[...], fix="...")
 
+``@rule`` only marks the function; nothing is registered at import time.
+The rules are *discovered*: ``discover(package)`` imports every module of a
+package and collects the marked functions, so this module imports no rule
+and a new rule needs no entry anywhere else.  Device rules live in
+``rosc.checks``, lab rules in ``rosc.lab.checks``.
+
 A rule's documentation lives in ``rules/<ID>.md`` (what it checks, why it
 matters, a bad example and the fixed example); the tests run both examples.
 """
@@ -13,6 +19,9 @@ matters, a bad example and the fixed example); the tests run both examples.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from pkgutil import walk_packages
 from typing import Callable, Iterator
 
 from rosc.diagnostics import Diagnostic, Severity
@@ -29,6 +38,10 @@ AREAS = {
     "lab": "checks across the devices of a lab",
 }
 
+DEVICE_RULES_PACKAGE = "rosc.checks"
+LAB_RULES_PACKAGE = "rosc.lab.checks"
+_MARK = "__rosc_rule__"
+
 
 @dataclass(slots=True, frozen=True)
 class Rule:
@@ -41,48 +54,61 @@ class Rule:
     scope: str = "device"  # "device" or "lab"
 
 
-RULES: dict[str, Rule] = {}
-
-
 def rule(id: str, name: str, *, area: str, severity: Severity, summary: str, scope: str = "device"):
-    """Register a check function under ``id``."""
+    """Mark a check function as the rule ``id`` (see the module docstring)."""
     if area not in AREAS:
         raise ValueError(f"unknown rule area {area!r}")
 
-    def register(fn):
-        if id in RULES:
-            raise ValueError(f"rule id {id} registered twice")
-        RULES[id] = Rule(id, name, area, severity, summary, fn, scope)
+    def mark(fn):
+        setattr(fn, _MARK, Rule(id, name, area, severity, summary, fn, scope))
         return fn
 
-    return register
-
-
-def register_parser_rule(id: str, name: str, severity: Severity, summary: str, area: str = "syntax") -> None:
-    RULES[id] = Rule(id, name, area, severity, summary, None)
+    return mark
 
 
 # Diagnostics the parser itself reports, so they can be listed, documented,
 # selected and ignored like any other rule.
-for _id, _name, _sev, _summary in [
-    ("SYN001", "unexpected-token", Severity.ERROR, "Something RouterOS cannot read at this point of a command"),
-    ("SYN002", "unterminated-string", Severity.ERROR, "A quote that is never closed"),
-    ("SYN003", "unclosed-bracket", Severity.ERROR, "A bracket, brace or parenthesis that is never closed"),
-    ("SYN004", "unmatched-closing-bracket", Severity.ERROR, "A closing bracket with no matching opening one"),
-    ("SYN005", "invalid-utf8", Severity.WARNING, "Bytes that are not UTF-8 text"),
-    ("SYN006", "nul-byte", Severity.ERROR, "A NUL byte in the file"),
-    ("SYN007", "byte-order-mark", Severity.WARNING, "The file starts with a byte order mark"),
-    ("SYN008", "unknown-escape", Severity.WARNING, "A backslash escape RouterOS does not define"),
-    ("SYN009", "continuation-trailing-space", Severity.WARNING, "Spaces after a line-continuation backslash"),
-    ("SYN010", "stray-character", Severity.ERROR, "A backslash, `$` or character out of place"),
-    ("SYN011", "nesting-too-deep", Severity.ERROR, "Brackets nested deeper than rosc reads"),
-]:
-    register_parser_rule(_id, _name, _sev, _summary)
+PARSER_RULES = tuple(
+    Rule(id, name, "syntax", severity, summary, None)
+    for id, name, severity, summary in [
+        ("SYN001", "unexpected-token", Severity.ERROR, "Something RouterOS cannot read at this point of a command"),
+        ("SYN002", "unterminated-string", Severity.ERROR, "A quote that is never closed"),
+        ("SYN003", "unclosed-bracket", Severity.ERROR, "A bracket, brace or parenthesis that is never closed"),
+        ("SYN004", "unmatched-closing-bracket", Severity.ERROR, "A closing bracket with no matching opening one"),
+        ("SYN005", "invalid-utf8", Severity.WARNING, "Bytes that are not UTF-8 text"),
+        ("SYN006", "nul-byte", Severity.ERROR, "A NUL byte in the file"),
+        ("SYN007", "byte-order-mark", Severity.WARNING, "The file starts with a byte order mark"),
+        ("SYN008", "unknown-escape", Severity.WARNING, "A backslash escape RouterOS does not define"),
+        ("SYN009", "continuation-trailing-space", Severity.WARNING, "Spaces after a line-continuation backslash"),
+        ("SYN010", "stray-character", Severity.ERROR, "A backslash, `$` or character out of place"),
+        ("SYN011", "nesting-too-deep", Severity.ERROR, "Brackets nested deeper than rosc reads"),
+    ]
+)
+
+
+@cache
+def discover(package: str) -> tuple[Rule, ...]:
+    """The rules marked with ``@rule`` in the modules of ``package``, by id."""
+    found: dict[str, Rule] = {}
+    root = import_module(package)
+    modules = [root] + [import_module(info.name) for info in walk_packages(root.__path__, package + ".")]
+    for module in modules:
+        for value in vars(module).values():
+            marked = getattr(value, _MARK, None)
+            if type(marked) is Rule and marked.check is value:
+                other = found.get(marked.id)
+                if other is not None and other is not marked:
+                    raise ValueError(f"rule id {marked.id} is used twice ({other.check.__module__}, {module.__name__})")
+                found[marked.id] = marked
+    return tuple(sorted(found.values(), key=lambda r: r.id))
+
+
+def device_rules() -> dict[str, Rule]:
+    """The parser's rules and every device check, by id."""
+    return {r.id: r for r in (*PARSER_RULES, *discover(DEVICE_RULES_PACKAGE))}
 
 
 def all_rules() -> dict[str, Rule]:
-    """Every rule, with the check modules imported."""
-    import rosc.checks  # noqa: F401  (registers the checks)
-    import rosc.lab.checks  # noqa: F401  (registers the lab rules)
-
-    return dict(sorted(RULES.items()))
+    """Every rule rosc has, device and lab, by id in order."""
+    rules = {**device_rules(), **{r.id: r for r in discover(LAB_RULES_PACKAGE)}}
+    return dict(sorted(rules.items()))

@@ -86,17 +86,14 @@ class Analysis:
         return self.dhcp_clients and not address.is_global
 
 
-_CACHE: tuple = (None, None)  # the last device analysed and its analysis, swapped in one assignment
+def analyse(ctx) -> Analysis:
+    """The routing analysis of the device, computed once per lint run for
+    all the routing checks."""
+    return ctx.shared(_analyse)
 
 
-def analyse(device: Device) -> Analysis:
-    """The routing analysis of ``device``, computed once for all the routing
-    checks of one lint run."""
-    global _CACHE
-    cached = _CACHE
-    if cached[0] is device:
-        return cached[1]
-    facts = Facts(device)
+def _analyse(run) -> Analysis:
+    device, facts = run.device, run.facts
     routes = [r for r in facts.routes if r.dst.version == 4] + _point_to_point(facts) + _ipv6_routes(device, facts)
     routes = [r for r in routes if r.kind != "static" or not _computed(r)]
     results = resolve_routes(routes, facts.interface_exists)
@@ -106,9 +103,7 @@ def analyse(device: Device) -> Analysis:
         or any(i.get("from-pool") for i in device.items("/ipv6 address"))
         or any(device.items(menu) for menu in PPP_CLIENT_MENUS)
     )
-    analysis = Analysis(device, facts, routes, results, dhcp, v6, _runtime_ranges(device, facts))
-    _CACHE = (device, analysis)
-    return analysis
+    return Analysis(device, facts, routes, results, dhcp, v6, _runtime_ranges(device, facts))
 
 
 ROUTE_ARGS = ("dst-address", "gateway", "distance", "scope", "target-scope", "routing-table", "routing-mark")
@@ -261,7 +256,7 @@ def _connected_summary(analysis: Analysis, version: int) -> str:
     summary="A route whose gateway RouterOS cannot resolve, so the route stays inactive",
 )
 def unresolvable_gateway(ctx):
-    analysis = analyse(ctx.device)
+    analysis = analyse(ctx)
     for route, gw in _failed_gateways(analysis):
         if gw.reason == NO_ROUTE:
             yield _no_route(ctx, analysis, route, gw)
@@ -355,7 +350,7 @@ def _via_inactive(ctx, analysis, route, gw):
     summary="A gateway reachable only through the route itself, or through routes that need it again",
 )
 def recursive_gateway_loop(ctx):
-    analysis = analyse(ctx.device)
+    analysis = analyse(ctx)
     for route, gw in _failed_gateways(analysis):
         if gw.reason == SELF:
             yield ctx.finding(
@@ -395,7 +390,7 @@ def recursive_gateway_loop(ctx):
     summary="check-gateway on a route whose gateway it cannot probe",
 )
 def check_gateway_cannot_probe(ctx):
-    analysis = analyse(ctx.device)
+    analysis = analyse(ctx)
     facts = analysis.facts
     for result in analysis.results:
         route = result.route
@@ -479,7 +474,7 @@ def _gateway_key(text: str) -> str:
     summary="Two routes with the same destination, gateway, distance and routing table",
 )
 def duplicate_route(ctx):
-    analysis = analyse(ctx.device)
+    analysis = analyse(ctx)
     seen: dict[tuple, RouteFact] = {}
     candidates = [r for r in analysis.routes if r.kind != "connected" and not r.disabled and r.gateways]
     for route in _sorted_by_source(candidates):
@@ -577,7 +572,7 @@ def _node(result: RouteResolution):
     summary="Several gateways at the same distance for one destination: traffic is shared between them",
 )
 def ecmp_route(ctx):
-    analysis = analyse(ctx.device)
+    analysis = analyse(ctx)
     for results in _groups(analysis).values():
         best = min(r.route.distance for r in results)
         tier = sorted((r for r in results if r.route.distance == best), key=lambda r: _start(r.route))
@@ -608,7 +603,7 @@ def ecmp_route(ctx):
     summary="The same destination through several distances: the larger distances are backups",
 )
 def failover_routes(ctx):
-    analysis = analyse(ctx.device)
+    analysis = analyse(ctx)
     for results in _groups(analysis).values():
         distances = sorted({r.route.distance for r in results})
         if len(distances) < 2:
@@ -671,7 +666,7 @@ def _failover_note(ctx, result: RouteResolution) -> str | None:
     summary="A masquerade rule for an out-interface that no route leads out of",
 )
 def masquerade_without_route(ctx):
-    analysis = analyse(ctx.device)
+    analysis = analyse(ctx)
     device, facts = ctx.device, analysis.facts
     rules = [
         i for i in device.items("/ip firewall nat")

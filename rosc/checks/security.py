@@ -438,7 +438,7 @@ def _open_to_all(address: str | None) -> bool | None:
     summary="Router services reachable from a WAN interface with no input firewall",
 )
 def services_open_to_wan(ctx):
-    facts = Facts(ctx.device)
+    facts = ctx.facts
     if not facts.wan_interfaces:
         return
     firewall = Firewall(ctx.device, facts)
@@ -488,7 +488,7 @@ def open_dns_resolver(ctx):
     dns = ctx.device.single("/ip dns")
     if dns is None or not dns.flag("allow-remote-requests"):
         return
-    facts = Facts(ctx.device)
+    facts = ctx.facts
     if not facts.wan_interfaces:
         return
     firewall = Firewall(ctx.device, facts)
@@ -549,7 +549,7 @@ def masquerade_without_forward_filter(ctx):
         return
     if any(not i.disabled and i.get("chain") in ("forward", None) for i in device.items(FILTER)):
         return
-    facts = Facts(device)
+    facts = ctx.facts
     outside = set(facts.wan_interfaces) | {i.get("out-interface") for i in masquerade if i.get("out-interface")}
     lans = [
         a

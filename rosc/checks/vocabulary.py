@@ -7,7 +7,7 @@ from rosc.diagnostics import Severity
 from rosc.model.device import literal
 from rosc.checks.registry import rule
 from rosc.syntax.tree import Arg
-from rosc.model.vocabulary import load
+from rosc.vocabulary.tree import load
 from rosc.checks.list_values import TextSpan as _Span
 
 # Address-shaped values are checked by ADDR001 (invalid-address), with

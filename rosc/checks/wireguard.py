@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from rosc.diagnostics import Severity
-from rosc.model.facts import Facts, parse_ip, parse_network
+from rosc.model.facts import parse_ip, parse_network
 from rosc.model.device import Item
 from rosc.checks.registry import rule
 from rosc.syntax.tree import Word
@@ -81,7 +81,7 @@ class _Peers:
 
     def __init__(self, ctx):
         self.device = ctx.device
-        self.facts = Facts(ctx.device)
+        self.facts = ctx.facts
         self.interfaces = {
             name: d.item for name, d in self.facts.interfaces.items() if d.kind == "wireguard"
         }

@@ -37,7 +37,8 @@ def _fail(message: str) -> None:
 
 
 def _load(lab_dir: str, config=None):
-    from rosc.lab.network import ManifestError, load_lab
+    from rosc.lab.loader import load_lab
+    from rosc.lab.manifest import ManifestError
     from rosc.report.text import print_diagnostics
 
     try:
@@ -123,8 +124,9 @@ def _options_down(fn):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
 def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path) -> None:
     """Check the lab in LAB (its lab.toml) and write one script per device and variant."""
-    from rosc.checks.config import ConfigError, find_config, load_config
-    from rosc.lab.network import ManifestError, build_lab
+    from rosc.lint.config import ConfigError, find_config, load_config
+    from rosc.lab.build import build_lab
+    from rosc.lab.manifest import ManifestError
     from rosc.report.text import print_diagnostics
 
     try:

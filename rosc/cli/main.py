@@ -71,7 +71,7 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
         files = expand(paths)
     except InputError as exc:
         _fail_input(exc)
-    out, err = _console(), _console(stderr=True)
+    err = _console(stderr=True)
     changed = failed = unchanged = 0
     status = EXIT_OK
     for name in files:
@@ -130,7 +130,7 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
 
 def _lint_one(task: tuple[str, object]) -> tuple[str, list, str | None]:
     """Lint one file (in a worker process with -j): (name, diagnostics, error)."""
-    from rosc.checks.engine import lint_bytes
+    from rosc.lint.engine import lint_bytes
 
     name, config = task
     try:
@@ -159,7 +159,7 @@ def _lint_one(task: tuple[str, object]) -> tuple[str, list, str | None]:
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True, help="Lint files in N processes.")
 def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs) -> None:
     """Check PATHS (files, folders, '-' for stdin) and report findings."""
-    from rosc.checks.config import ConfigError, find_config, load_config
+    from rosc.lint.config import ConfigError, find_config, load_config
     from rosc.report.formats import to_github, to_json, to_sarif
     from rosc.syntax.source import decode
 

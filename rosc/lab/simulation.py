@@ -37,14 +37,11 @@ import dataclasses
 import ipaddress
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from rosc.model.facts import RouteFact, parse_ip, parse_network, split_list, to_int
 from rosc.model.nexthop import GatewayResolution, RouteResolution, resolve_routes
-from rosc.lab.sessions import WgTunnel
-
-if TYPE_CHECKING:
-    from rosc.lab.network import Network
+from rosc.lab.sessions import Sessions, WgTunnel
+from rosc.lab.topology import LabDevice, Topology
 
 MAX_ROUNDS = 12
 MAX_HOPS = 40
@@ -214,11 +211,10 @@ class _State:
 class Simulation:
     """Routing tables of every device of a network, and packet traces."""
 
-    def __init__(self, network: "Network"):
-        self.network = network
-        self.devices = network.devices
-        self.topology = network.topology
-        self.sessions = network.sessions
+    def __init__(self, devices: dict[str, LabDevice], topology: Topology, sessions: Sessions):
+        self.devices = devices
+        self.topology = topology
+        self.sessions = sessions
         self.rounds = 0
         self.converged = True
         self._routes = {name: self._routes_of(name) for name in self.devices}

@@ -20,7 +20,7 @@ from functools import cached_property
 
 from rosc.model.facts import Facts, is_builtin_interface
 from rosc.lab.manifest import Manifest
-from rosc.checks.engine import LintResult
+from rosc.lint.engine import LintResult
 from rosc.model.device import Device, Item
 
 ETHERNET = "/interface ethernet"
@@ -48,9 +48,9 @@ class LabDevice:
     def label(self) -> str:
         return f"{self.name} ({self.variant})" if self.variant else self.name
 
-    @cached_property
+    @property
     def facts(self) -> Facts:
-        return Facts(self.device)
+        return self.lint.run.facts
 
     @cached_property
     def ports(self) -> dict[str, str]:

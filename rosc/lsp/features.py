@@ -29,10 +29,10 @@ from functools import cache, cached_property
 
 from lsprotocol import types as lsp
 
-from rosc.checks.config import Config
+from rosc.lint.config import Config
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.model.facts import INTERFACE_MENUS, is_builtin_interface
-from rosc.checks.engine import LintResult, lint_parsed
+from rosc.lint.engine import LintResult, lint_parsed
 from rosc.model.device import literal
 from rosc.syntax.parser import ParseResult, parse_bytes, parse_text
 from rosc.syntax.source import BOM, Source, encode_text
@@ -139,9 +139,9 @@ class LineIndex:
 
 @cache
 def vocabulary():
-    """``rosc.model.vocabulary.load()``, or None when it is not available."""
+    """``rosc.vocabulary.tree.load()``, or None when it is not available."""
     try:
-        from rosc.model.vocabulary import load
+        from rosc.vocabulary.tree import load
     except ImportError:
         return None
     try:
@@ -242,12 +242,12 @@ def _doc_of(obj) -> str:
 
 
 def param_type(param):
-    """The parameter's type as a ``rosc.model.value_types`` type, or None."""
+    """The parameter's type as a ``rosc.vocabulary.value_types`` type, or None."""
     t = getattr(param, "type", None)
     if t is None or not isinstance(t, str):
         return t
     try:
-        from rosc.model.value_types import parse_type
+        from rosc.vocabulary.value_types import parse_type
 
         return parse_type(t)
     except Exception:
@@ -287,7 +287,7 @@ def param_ref_kind(param) -> str | None:
     if t is None:
         return None
     try:
-        from rosc.model.value_types import ref_kind
+        from rosc.vocabulary.value_types import ref_kind
 
         return ref_kind(t)
     except Exception:
@@ -409,7 +409,7 @@ def is_reference_value(t, value: str) -> bool:
     name = type(t).__name__
     if name == "Union":
         try:
-            from rosc.model.value_types import check
+            from rosc.vocabulary.value_types import check
         except ImportError:  # pragma: no cover
             return True
         for option in t.options:

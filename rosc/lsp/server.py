@@ -8,7 +8,7 @@ What it does, per open ``.rsc`` file:
   change (150 by default).  Settings come from the nearest ``rosc.toml`` or
   ``pyproject.toml`` with ``[tool.rosc]``, as for ``rosc lint``.  When a
   ``lab.toml`` is found in a parent folder, the cross-device findings of
-  ``rosc.lab.network.check_lab`` are published too (on open and save: the lab
+  ``rosc.lab.runner.check_lab`` are published too (on open and save: the lab
   checks read the saved files);
 * completion — menu paths, commands, parameter names, enum values and the
   names of defined objects;
@@ -41,7 +41,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from rosc import __version__
 from rosc.lsp import features as features
-from rosc.checks.config import Config, ConfigError, find_config, load_config
+from rosc.lint.config import Config, ConfigError, find_config, load_config
 
 log = logging.getLogger("rosc.lsp")
 
@@ -51,9 +51,9 @@ TRIGGER_CHARACTERS = ["/", "=", ",", " "]
 
 
 def _lab_checker():
-    """``rosc.lab.network.check_lab`` when that module exists, else None."""
+    """``rosc.lab.runner.check_lab`` when that module exists, else None."""
     try:
-        from rosc.lab.network import check_lab
+        from rosc.lab.runner import check_lab
     except ImportError:
         return None
     return check_lab

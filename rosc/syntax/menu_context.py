@@ -38,7 +38,7 @@ _IDENT = re.compile(r"[a-z][a-z0-9-]*\Z|\.\.\Z")
 @cache
 def _menu_index() -> tuple[frozenset, dict]:
     """Known menu paths (as word tuples) and their extra commands."""
-    from rosc.model.vocabulary import load
+    from rosc.vocabulary.tree import load
 
     vocab = load()
     known: set[tuple[str, ...]] = {()}

@@ -1,6 +1,6 @@
 """Checks across the devices of a lab (area ``lab``, scope ``lab``).
 
-Each check takes a :class:`rosc.lab.network.LabContext`: ``ctx.devices`` (name →
+Each check takes a :class:`rosc.lab.runner.LabContext`: ``ctx.devices`` (name →
 ``LabDevice``), ``ctx.topology`` (segments), ``ctx.sessions`` (PPPoE
 sessions, DHCP leases, WireGuard tunnels), ``ctx.network.simulation``
 (routing across the lab), and ``ctx.finding(device, node, message, ...)`` /

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from rosc.resources import data_dir
-from rosc.model.value_types import Type, TypeSyntaxError, check, parse_type, ref_kind
+from rosc.vocabulary.value_types import Type, TypeSyntaxError, check, parse_type, ref_kind
 
 #: verbs every item-list menu understands
 LIST_COMMANDS = frozenset(

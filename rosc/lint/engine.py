@@ -1,0 +1,56 @@
+"""Lint one file: parse, build the device model, run the enabled checks
+against one shared ``DeviceRun``, apply inline suppressions
+(``rosc.lint.suppressions``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rosc.checks.context import CheckContext, DeviceRun
+from rosc.checks.registry import device_rules
+from rosc.diagnostics import Diagnostic
+from rosc.lint.config import Config
+from rosc.lint.suppressions import apply_suppressions
+from rosc.model.builder import build_device
+from rosc.model.device import Device
+from rosc.syntax.parser import ParseResult, parse_bytes
+from rosc.syntax.source import Source
+
+
+@dataclass(slots=True)
+class LintResult:
+    parse: ParseResult
+    run: DeviceRun | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source:
+        return self.parse.source
+
+    @property
+    def device(self) -> Device | None:
+        return self.run.device if self.run is not None else None
+
+
+def lint_bytes(data: bytes, path: str, config: Config | None = None) -> LintResult:
+    return lint_parsed(parse_bytes(data, path), config)
+
+
+def lint_parsed(parsed: ParseResult, config: Config | None = None) -> LintResult:
+    config = config or Config()
+    rules = device_rules()
+    diagnostics: list[Diagnostic] = []
+    for d in parsed.diagnostics:
+        rule = rules.get(d.code)
+        if rule is None or config.enabled(rule):
+            if rule is not None:
+                d.severity = config.severity_of(rule)
+            diagnostics.append(d)
+    run = DeviceRun(build_device(parsed))
+    for rule in rules.values():
+        if rule.check is None or rule.scope != "device" or not config.enabled(rule):
+            continue
+        diagnostics.extend(rule.check(CheckContext(run, rule, config.severity_of(rule))))
+    diagnostics = apply_suppressions(parsed, diagnostics)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return LintResult(parsed, run, diagnostics)
