@@ -84,7 +84,7 @@ def server_path(text: str, edits: int, incremental: bool) -> dict:
     ``lint_and_publish``, with the publication encoded as JSON."""
     from pygls.protocol import default_converter
 
-    from rosc.lsp.features import Document
+    from rosc.lsp.document import Document
     from rosc.lsp.server import create_server
 
     converter = default_converter()
@@ -195,7 +195,7 @@ def main() -> None:
     args = ap.parse_args()
     text = make_text(args.lines)
     n_lines = text.count("\n")
-    from rosc.lsp.features import analyze
+    from rosc.lsp.document import analyze
 
     warm = analyze(text, "/bench.rsc")  # grammar tables, vocabulary, rule modules
     n_diags = len(warm.lsp_diagnostics())

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ARTICLE
 from rosc.lab.loader import load_lab
-from rosc.lab.sessions import public_key, x25519
+from rosc.lab.wireguard_keys import public_key, x25519
 
 IP = ipaddress.ip_address
 

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ARTICLE
 from rosc.lab.loader import load_lab
-from rosc.lab.simulation import flags, gateway_text, immediate_text, route_status
+from rosc.lab.describe import flags, gateway_text, immediate_text, route_status
 
 IP = ipaddress.ip_address
 CUT = {("core", "ether2")}  # the isp1 - core cable

@@ -1,4 +1,4 @@
-"""The language server: unit tests of rosc.lsp.features, and the real server
+"""The language server: unit tests of the feature modules of rosc.lsp, and the real server
 (``python -m rosc lsp``) driven over stdio by an LSP client (pytest-lsp)."""
 
 from __future__ import annotations
@@ -14,7 +14,15 @@ import pytest
 from lsprotocol import types as lsp
 
 from conftest import sample_files
-from rosc.lsp import features as f
+from rosc.lsp.completion import completions
+from rosc.lsp.diagnostics import SEVERITIES, to_lsp_diagnostic
+from rosc.lsp.document import Document, Edit, analyze
+from rosc.lsp.formatting import format_document, format_range
+from rosc.lsp.hover import hover
+from rosc.lsp.navigation import definition, references
+from rosc.lsp.positions import LineIndex, UTF16, UTF32, UTF8
+from rosc.lsp.symbols import document_symbols
+from rosc.lsp.vocabulary_queries import enum_values, menu_commands, menu_param, menu_params, param_type, vocabulary
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.syntax.parser import parse_text
 from rosc.syntax.source import Source
@@ -62,7 +70,7 @@ def pos(text: str, needle: str, nth: int = 0, delta: int = 0) -> lsp.Position:
 
 
 def rng_text(text: str, r: lsp.Range) -> str:
-    index = f.LineIndex(text)
+    index = LineIndex(text)
     return text[index.offset(r.start) : index.offset(r.end)]
 
 
@@ -72,9 +80,9 @@ def labels(items) -> list[str]:
 
 def complete(text: str, needle: str | None = None) -> list[lsp.CompletionItem]:
     """Completions at the end of ``text`` (or right after ``needle``)."""
-    analysis = f.analyze(text, "t.rsc")
+    analysis = analyze(text, "t.rsc")
     at = pos(text, needle, delta=len(needle)) if needle else analysis.index.position(len(text))
-    return f.completions(analysis, at)
+    return completions(analysis, at)
 
 
 # --------------------------------------------------------------------------- positions
@@ -82,12 +90,12 @@ def complete(text: str, needle: str | None = None) -> list[lsp.CompletionItem]:
 
 def test_line_index_utf16_utf8_utf32():
     text = "# héllo 😀 x\n/ip address\r\nadd\n"
-    for enc, col in ((f.UTF16, 11), (f.UTF8, 14), (f.UTF32, 10)):
-        index = f.LineIndex(text, enc)
+    for enc, col in ((UTF16, 11), (UTF8, 14), (UTF32, 10)):
+        index = LineIndex(text, enc)
         x = text.index("x")
         assert index.position(x) == lsp.Position(line=0, character=col)
         assert index.offset(lsp.Position(line=0, character=col)) == x
-    index = f.LineIndex(text)
+    index = LineIndex(text)
     # past the end of a line: the line end (before \r\n); past the last line: the end
     assert index.offset(lsp.Position(line=1, character=99)) == text.index("\r")
     assert index.offset(lsp.Position(line=9, character=0)) == len(text)
@@ -99,23 +107,23 @@ def test_diagnostic_conversion_keeps_id_severity_notes_and_fix():
     source = Source(text, "t.rsc")
     start = text.index("name")
     d = Diagnostic("SEC001", Severity.WARNING, "weak", "t.rsc", source.span(start, start + 4), ["first note"], "do this")
-    out = f.to_lsp_diagnostic(d, f.LineIndex(text))
+    out = to_lsp_diagnostic(d, LineIndex(text))
     assert out.code == "SEC001" and out.source == "rosc"
     assert out.severity == lsp.DiagnosticSeverity.Warning
     assert out.range == lsp.Range(start=lsp.Position(line=1, character=21), end=lsp.Position(line=1, character=25))
     assert out.message == "weak\nnote: first note\nfix: do this"
     assert out.data == {"notes": ["first note"], "fix": "do this"}
-    assert f.SEVERITIES[Severity.ERROR] == lsp.DiagnosticSeverity.Error
-    assert f.SEVERITIES[Severity.INFO] == lsp.DiagnosticSeverity.Information
+    assert SEVERITIES[Severity.ERROR] == lsp.DiagnosticSeverity.Error
+    assert SEVERITIES[Severity.INFO] == lsp.DiagnosticSeverity.Information
 
 
 def test_byte_order_mark_shifts_nothing_for_the_editor():
     text = "\ufeff/system identity set name=\"x\n"
-    analysis = f.analyze(text, "t.rsc")
+    analysis = analyze(text, "t.rsc")
     diags = {d.code: d for d in analysis.lsp_diagnostics()}
     assert set(diags) == {"SYN007", "SYN002"}
     quote = text.index('"')
-    assert diags["SYN002"].range.start == f.LineIndex(text).position(quote)
+    assert diags["SYN002"].range.start == LineIndex(text).position(quote)
 
 
 # --------------------------------------------------------------------------- incremental re-parse
@@ -139,14 +147,14 @@ def test_incremental_reparse_equals_full_parse_on_random_edits():
     incremental = 0
     for text in texts:
         for _ in range(60):
-            doc = f.Document("file:///t.rsc", "t.rsc", text)
+            doc = Document("file:///t.rsc", "t.rsc", text)
             doc.parsed()
             current = text
             for _ in range(rnd.randint(1, 3)):
                 a = rnd.randint(0, len(current))
                 b = min(len(current), a + rnd.choice([0, 0, 1, 3, 20]))
                 new = rnd.choice(inserts)
-                doc.apply_change(lsp.TextDocumentContentChangePartial(range=f.LineIndex(current).range(a, b), text=new))
+                doc.apply_change(lsp.TextDocumentContentChangePartial(range=LineIndex(current).range(a, b), text=new))
                 current = current[:a] + new + current[b:]
             assert doc.text == current
             analysis = doc.parsed()
@@ -169,18 +177,18 @@ def test_incremental_reparse_while_typing(typed):
     after the end of a statement on its own line (where what is typed
     continues that statement)."""
     for base, at in ((DEVICE, DEVICE.index("/ip pool")), (":if ($x = 1) \n/ip pool\nadd name=p\n", 13)):
-        doc = f.Document("file:///t.rsc", "t.rsc", base)
+        doc = Document("file:///t.rsc", "t.rsc", base)
         doc.parsed()
         current = base
         for k, char in enumerate(typed):
             p = at + k
-            doc.apply_change(lsp.TextDocumentContentChangePartial(range=f.LineIndex(current).range(p, p), text=char))
+            doc.apply_change(lsp.TextDocumentContentChangePartial(range=LineIndex(current).range(p, p), text=char))
             current = current[:p] + char + current[p:]
             assert _dump(doc.parsed().parse) == _dump(parse_text(current, "t.rsc")), repr(current)
 
 
 def test_incremental_falls_back_when_an_edit_changes_later_menus():
-    doc = f.Document("file:///t.rsc", "t.rsc", "/ip address\nadd address=1.1.1.1/24 interface=ether1\n")
+    doc = Document("file:///t.rsc", "t.rsc", "/ip address\nadd address=1.1.1.1/24 interface=ether1\n")
     doc.parsed()
     doc.apply_change(lsp.TextDocumentContentChangePartial(range=lsp.Range(start=lsp.Position(line=0, character=4), end=lsp.Position(line=0, character=11)), text="route"))
     analysis = doc.parsed()
@@ -191,7 +199,7 @@ def test_incremental_falls_back_when_an_edit_changes_later_menus():
 
 
 def test_edit_composition():
-    e = f.Edit(10, 12, 15)  # old[10:12] became new[10:15]
+    e = Edit(10, 12, 15)  # old[10:12] became new[10:15]
     e2 = e.then(20, 22, 0)  # later: delete current[20:22] (= old[17:19])
     assert (e2.start, e2.old_end, e2.new_end) == (10, 19, 20)
     e3 = e.then(5, 5, 2)  # insert 2 before
@@ -202,7 +210,7 @@ def test_edit_composition():
 
 
 def test_definition_and_references_of_named_objects():
-    a = f.analyze(DEVICE, "t.rsc")
+    a = analyze(DEVICE, "t.rsc")
     cases = [
         ("interface=br-lan", 10, "br-lan", 1, 3),  # bridge: list member, dhcp-server, address
         ("interface=wg0", 10, "wg0", 1, 1),  # WireGuard interface
@@ -214,48 +222,48 @@ def test_definition_and_references_of_named_objects():
     ]
     for needle, delta, name, n_defs, n_refs in cases:
         at = pos(DEVICE, needle, delta=delta + 1)
-        defs = f.definition(a, at)
+        defs = definition(a, at)
         assert [rng_text(DEVICE, r) for r in defs] == [name] * n_defs, needle
-        refs = f.references(a, at, include_declaration=False)
+        refs = references(a, at, include_declaration=False)
         assert [rng_text(DEVICE, r) for r in refs] == [name] * n_refs, needle
-        assert len(f.references(a, at)) == n_defs + n_refs
+        assert len(references(a, at)) == n_defs + n_refs
     # an address is not a pool name, `all`-like enum values are not references
-    assert f.definition(a, pos(DEVICE, "address=192.168.88.50", delta=10)) == []
+    assert definition(a, pos(DEVICE, "address=192.168.88.50", delta=10)) == []
     # from the definition itself
-    assert len(f.references(a, pos(DEVICE, "name=br-lan", delta=6))) == 4
+    assert len(references(a, pos(DEVICE, "name=br-lan", delta=6))) == 4
 
 
 def test_hover_object_and_parameter():
-    a = f.analyze(DEVICE, "t.rsc")
-    text = f.hover(a, pos(DEVICE, "address-pool=dhcp-pool", delta=15)).contents.value
+    a = analyze(DEVICE, "t.rsc")
+    text = hover(a, pos(DEVICE, "address-pool=dhcp-pool", delta=15)).contents.value
     assert "**pool** `dhcp-pool`" in text
     assert "defined on line 11" in text and "used 2 times" in text and "line 13: `address-pool=`" in text
-    text = f.hover(a, pos(DEVICE, "name=br-lan", delta=7)).contents.value
+    text = hover(a, pos(DEVICE, "name=br-lan", delta=7)).contents.value
     assert "(bridge)" in text and "used 3 times" in text
-    param = f.hover(a, pos(DEVICE, "address-pool=", delta=3))
+    param = hover(a, pos(DEVICE, "address-pool=", delta=3))
     assert "**`address-pool`** — parameter of `/ip dhcp-server`" in param.contents.value
     assert rng_text(DEVICE, param.range) == "address-pool"
-    p = f.menu_param("/ip dhcp-server", "address-pool")
+    p = menu_param("/ip dhcp-server", "address-pool")
     if p is not None:  # the vocabulary's type, default and meaning
         assert "**Type:**" in param.contents.value
         if p.default:
             assert f"**Default:** `{p.default}`" in param.contents.value
         if p.doc:
             assert p.doc.strip()[:20] in param.contents.value
-    menu = f.hover(a, pos(DEVICE, "/ip pool", delta=2))
+    menu = hover(a, pos(DEVICE, "/ip pool", delta=2))
     assert "`/ip pool`" in menu.contents.value
 
 
 def test_hover_undefined_name():
     text = "/interface list member\nadd interface=ether7 list=NOPE\n"
-    a = f.analyze(text, "t.rsc")
-    assert "built-in interface" in f.hover(a, pos(text, "ether7")).contents.value
-    assert "not defined in this file" in f.hover(a, pos(text, "NOPE")).contents.value
+    a = analyze(text, "t.rsc")
+    assert "built-in interface" in hover(a, pos(text, "ether7")).contents.value
+    assert "not defined in this file" in hover(a, pos(text, "NOPE")).contents.value
 
 
 def test_document_symbols():
-    a = f.analyze(DEVICE + ":global answer 42\n", "t.rsc")
-    symbols = f.document_symbols(a)
+    a = analyze(DEVICE + ":global answer 42\n", "t.rsc")
+    symbols = document_symbols(a)
     names = [(s.name, s.kind) for s in symbols]
     assert ("/interface bridge", lsp.SymbolKind.Namespace) in names
     assert ("answer", lsp.SymbolKind.Variable) in [(c.name, c.kind) for s in symbols for c in s.children or []]
@@ -300,8 +308,8 @@ def test_complete_parameter_names():
     assert "interface" not in labels(items) and "address" in labels(items)
     # completing inside a written name replaces all of it, `=` included
     text = "/ip address add inter" + "face=ether1\n"
-    analysis = f.analyze(text, "t.rsc")
-    item = next(i for i in f.completions(analysis, pos(text, "inter", delta=5)) if i.label == "interface")
+    analysis = analyze(text, "t.rsc")
+    item = next(i for i in completions(analysis, pos(text, "inter", delta=5)) if i.label == "interface")
     assert rng_text(text, item.text_edit.range) == "interface="
 
 
@@ -309,7 +317,7 @@ def test_complete_enum_values_and_object_names():
     text = DEVICE + "/ip dhcp-server add address-pool="
     items = complete(text)
     assert "dhcp-pool" in labels(items)
-    if f.menu_param("/ip dhcp-server", "address-pool") is not None:
+    if menu_param("/ip dhcp-server", "address-pool") is not None:
         assert "static-only" in labels(items)  # ref:pool|enum(static-only)
     assert {"br-lan", "wg0"} <= set(labels(complete(DEVICE + "/ip address add interface=")))
     assert set(labels(complete(DEVICE + "/ip firewall filter add in-interface-list=!"))) >= {"LAN", "all", "none"}
@@ -333,14 +341,14 @@ def test_complete_enum_values_and_object_names():
 
 
 def _some_enum_param():
-    vocab = f.vocabulary()
+    vocab = vocabulary()
     if vocab is None:
         return None
     for path in vocab.menus:
-        for name, param in f.menu_params(path).items():
-            t = f.param_type(param)
-            if type(t).__name__ == "Enum" and f.menu_commands(path) and "add" in f.menu_commands(path):
-                return path, name, f.enum_values(t)
+        for name, param in menu_params(path).items():
+            t = param_type(param)
+            if type(t).__name__ == "Enum" and menu_commands(path) and "add" in menu_commands(path):
+                return path, name, enum_values(t)
     return None
 
 
@@ -353,24 +361,24 @@ def test_complete_inside_substitution_and_block():
 
 def test_format_document_edits():
     text = "/ip address add interface=ether1 address=1.1.1.1/24\n/ip route\nadd gateway=1.1.1.254\n"
-    edits = f.format_document(text)
+    edits = format_document(text)
     assert edits and all(isinstance(e, lsp.TextEdit) for e in edits)
     assert _apply(text, edits) == "/ip address\nadd address=1.1.1.1/24 interface=ether1\n/ip route\nadd gateway=1.1.1.254\n"
-    assert f.format_document(_apply(text, edits)) == []
-    assert f.format_document('/ip address add comment="x\n') is None
+    assert format_document(_apply(text, edits)) == []
+    assert format_document('/ip address add comment="x\n') is None
 
 
 def test_format_range_formats_only_the_selected_commands():
     text = "/ip address\nadd interface=ether1   address=1.1.1.1/24\nadd interface=ether2 address=2.2.2.2/24\n"
     sel = lsp.Range(start=lsp.Position(line=2, character=0), end=lsp.Position(line=2, character=5))
-    edits = f.format_range(text, sel)
+    edits = format_range(text, sel)
     assert _apply(text, edits) == "/ip address\nadd interface=ether1   address=1.1.1.1/24\nadd address=2.2.2.2/24 interface=ether2\n"
     # a continued command is formatted whole even when one of its lines is selected
     text2 = "/ip address\nadd interface=ether1 \\\n    address=1.1.1.1/24\n/ip route\nadd   gateway=1.1.1.254\n"
-    edits = f.format_range(text2, lsp.Range(start=lsp.Position(line=2, character=0), end=lsp.Position(line=2, character=3)))
+    edits = format_range(text2, lsp.Range(start=lsp.Position(line=2, character=0), end=lsp.Position(line=2, character=3)))
     assert _apply(text2, edits) == "/ip address\nadd address=1.1.1.1/24 interface=ether1\n/ip route\nadd   gateway=1.1.1.254\n"
     # already formatted: nothing to do
-    assert f.format_range("/ip address\nadd address=1.1.1.1/24\n", sel) == []
+    assert format_range("/ip address\nadd address=1.1.1.1/24\n", sel) == []
 
 
 def test_format_range_refuses_when_the_output_cannot_be_isolated():
@@ -378,16 +386,16 @@ def test_format_range_refuses_when_the_output_cannot_be_isolated():
     # which changes the menu of line 3: nothing is changed.
     text = "/ip route\n/ip address add address=1.1.1.1/24 interface=ether1\nadd gateway=1.1.1.254\n"
     sel = lsp.Range(start=lsp.Position(line=1, character=0), end=lsp.Position(line=1, character=5))
-    edits = f.format_range(text, sel)
+    edits = format_range(text, sel)
     if edits is not None:  # if isolated, the meaning must be kept
         from rosc.format.equivalence import signature
 
         assert signature(parse_text(_apply(text, edits)).script) == signature(parse_text(text).script)
-    assert f.format_range('/ip address add comment="x\n', sel) is None
+    assert format_range('/ip address add comment="x\n', sel) is None
 
 
 def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
-    index = f.LineIndex(text)
+    index = LineIndex(text)
     spans = sorted(((index.offset(e.range.start), index.offset(e.range.end), e.new_text) for e in edits), reverse=True)
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
@@ -596,7 +604,7 @@ async def test_configuration_from_the_nearest_rosc_toml(client: LanguageClient):
 async def test_completion_over_stdio(client: LanguageClient):
     text = DEVICE + "/ip address add interface="
     uri = open_doc(client, "complete.rsc", text)
-    end = f.LineIndex(text).position(len(text))
+    end = LineIndex(text).position(len(text))
     result = await client.text_document_completion_async(
         lsp.CompletionParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=end)
     )

@@ -15,7 +15,7 @@ from rosc.model.facts import AddressFact, Facts, parse_interface
 from rosc.model.device import literal
 from rosc.checks.registry import rule
 from rosc.syntax.tree import Arg, Word
-from rosc.checks.list_values import TextSpan as _Span
+from rosc.model.list_values import TextSpan as _Span
 
 # --- parsing, with the reason a value is wrong --------------------------------------
 

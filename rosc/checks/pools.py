@@ -14,7 +14,7 @@ from rosc.diagnostics import Severity
 from rosc.model.facts import parse_ip
 from rosc.model.device import Item
 from rosc.checks.registry import rule
-from rosc.checks.list_values import list_elements as _elements
+from rosc.model.list_values import list_elements as _elements
 
 V4 = ipaddress.IPv4Address
 V4Net = ipaddress.IPv4Network

@@ -7,12 +7,25 @@ Next-hop resolution itself lives in ``rosc.model.nexthop``.
 
 from __future__ import annotations
 
-import ipaddress
-from dataclasses import dataclass, field
-
+from rosc.checks.registry import rule
+from rosc.checks.routing_analysis import (
+    NO_ARP_KINDS,
+    PPP_CLIENT_MENUS,
+    PROBES,
+    Analysis,
+    analyse,
+    chain_text,
+    connected_summary,
+    describe,
+    gateway_node,
+    ref,
+    route_line,
+    route_start,
+    sorted_by_source,
+    where_text,
+)
 from rosc.diagnostics import Severity
-from rosc.model.facts import Facts, RouteFact, parse_ip, parse_network, static_route, to_int
-from rosc.model.device import Device, literal
+from rosc.model.facts import Facts, RouteFact, parse_ip
 from rosc.model.nexthop import (
     LOOP,
     NO_ROUTE,
@@ -20,12 +33,9 @@ from rosc.model.nexthop import (
     SCOPE,
     SELF,
     VIA_INACTIVE,
-    GatewayResolution,
     RouteResolution,
-    resolve_routes,
     split_gateway,
 )
-from rosc.checks.registry import rule
 from rosc.syntax.tree import Word
 
 SCOPE_NOTE = (
@@ -34,221 +44,9 @@ SCOPE_NOTE = (
     "target-scope=10, so by default a gateway must be inside a connected network (help.mikrotik.com: "
     "IP Routing, scope and target-scope)."
 )
+
+
 INACTIVE_NOTE = "A route whose gateway cannot be resolved stays inactive: RouterOS never uses it to forward packets."
-
-# Links that carry no ARP: point-to-point and layer-3 tunnels.
-NO_ARP_KINDS = {
-    "pppoe-client": "PPPoE",
-    "l2tp-client": "L2TP",
-    "sstp-client": "SSTP",
-    "pptp-client": "PPTP",
-    "wireguard": "WireGuard",
-    "gre": "GRE",
-    "gre6": "GRE",
-    "ipip": "IPIP",
-    "6to4": "6to4",
-}
-# PPP clients that can add a default route of their own.
-PPP_CLIENT_MENUS = {
-    "/interface pppoe-client": "PPPoE",
-    "/interface l2tp-client": "L2TP",
-    "/interface sstp-client": "SSTP",
-    "/interface pptp-client": "PPTP",
-    "/interface ovpn-client": "OpenVPN",
-}
-PROBES = {"ping", "arp", "bfd", "bfd-multihop"}
-
-
-# --- shared per-device analysis ---------------------------------------------
-
-
-@dataclass(slots=True, eq=False)
-class Analysis:
-    device: Device
-    facts: Facts
-    routes: list[RouteFact]
-    results: list[RouteResolution]
-    dhcp_clients: bool  # an enabled DHCP client: addresses learnt at run time
-    ipv6_dynamic: bool  # IPv6 addresses or routes learnt at run time (DHCPv6, pools, PPP)
-    runtime_ranges: list[tuple[int, int]] = field(default_factory=list)  # PPP pools and remote addresses
-    by_route: dict[int, RouteResolution] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.by_route = {id(r.route): r for r in self.results}
-
-    def runtime_reachable(self, address) -> bool:
-        """Could a connected route learnt at run time contain ``address``?"""
-        if address.version != 4:
-            return address.is_link_local or self.ipv6_dynamic
-        value = int(address)
-        if any(lo <= value <= hi for lo, hi in self.runtime_ranges):
-            return True  # a PPP session installs a /32 to its peer
-        return self.dhcp_clients and not address.is_global
-
-
-def analyse(ctx) -> Analysis:
-    """The routing analysis of the device, computed once per lint run for
-    all the routing checks."""
-    return ctx.shared(_analyse)
-
-
-def _analyse(run) -> Analysis:
-    device, facts = run.device, run.facts
-    routes = [r for r in facts.routes if r.dst.version == 4] + _point_to_point(facts) + _ipv6_routes(device, facts)
-    routes = [r for r in routes if r.kind != "static" or not _computed(r)]
-    results = resolve_routes(routes, facts.interface_exists)
-    dhcp = any(not i.disabled and i.get("interface") for i in device.items("/ip dhcp-client"))
-    v6 = (
-        any(not i.disabled for i in device.items("/ipv6 dhcp-client"))
-        or any(i.get("from-pool") for i in device.items("/ipv6 address"))
-        or any(device.items(menu) for menu in PPP_CLIENT_MENUS)
-    )
-    return Analysis(device, facts, routes, results, dhcp, v6, _runtime_ranges(device, facts))
-
-
-ROUTE_ARGS = ("dst-address", "gateway", "distance", "scope", "target-scope", "routing-table", "routing-mark")
-
-
-def _computed(route: RouteFact) -> bool:
-    """A route whose destination, gateway or scopes the script computes
-    (a variable, an expression): rosc cannot know them, so it leaves it out."""
-    item = route.item
-    return item is not None and any(
-        item.arg(name) is not None and literal(item.arg(name)) is None for name in ROUTE_ARGS
-    )
-
-
-def _point_to_point(facts: Facts) -> list[RouteFact]:
-    """``address=10.0.0.1/32 network=10.0.0.2``: the connected route goes to
-    the peer, which ``Facts.routes`` does not know."""
-    out = []
-    for fact in facts.addresses:
-        if fact.iface.version != 4 or fact.network.prefixlen != 32:
-            continue
-        peer = parse_ip(fact.item.get("network"))
-        if peer is None or peer.version != 4 or peer == fact.ip:
-            continue
-        net = ipaddress.ip_network(f"{peer}/32")
-        out.append(RouteFact(net, [fact.interface], 0, 10, 10, "connected", fact.item, fact.interface))
-    return out
-
-
-def _ipv6_routes(device: Device, facts: Facts) -> list[RouteFact]:
-    """Connected and static IPv6 routes, and the default routes of DHCPv6
-    clients (``Facts.routes`` holds IPv4 only)."""
-    out = [
-        RouteFact(a.network, [a.interface], 0, 10, 10, "connected", a.item, a.interface)
-        for a in facts.addresses
-        if a.iface.version == 6
-    ]
-    for item in device.items("/ipv6 route"):
-        dst = parse_network(item.get("dst-address", "::/0"))
-        if dst is None or dst.version != 6:
-            continue
-        out.append(static_route(item, dst))
-    for item in device.items("/ipv6 dhcp-client"):
-        iface = item.get("interface")
-        if item.flag("add-default-route") and not item.disabled and iface:
-            out.append(
-                RouteFact(
-                    ipaddress.ip_network("::/0"), [], to_int(item.get("default-route-distance"), 1), 30, 10,
-                    "dynamic", item, iface, note=f"added by the DHCPv6 client on {iface}",
-                )
-            )
-    return out
-
-
-def _runtime_ranges(device: Device, facts: Facts) -> list[tuple[int, int]]:
-    out = [(int(lo), int(hi)) for pool in facts.pools.values() for lo, hi in pool.ranges]
-    for menu in ("/ppp secret", "/ppp profile"):
-        for item in device.items(menu):
-            ip = parse_ip(item.get("remote-address"))
-            if ip is not None and ip.version == 4:
-                out.append((int(ip), int(ip)))
-    return out
-
-
-# --- wording -----------------------------------------------------------------
-
-
-def _line(ctx, route: RouteFact) -> int | None:
-    if route.item is None:
-        return None
-    node = route.item.node()
-    return ctx.source.line_col(node.start)[0] if node is not None else None
-
-
-def _where(route: RouteFact) -> str:
-    return "" if route.table == "main" else f" in routing table {route.table}"
-
-
-def describe(route: RouteFact) -> str:
-    if route.kind == "connected":
-        return f"the connected network {route.dst} of {route.interface}"
-    if route.kind == "dynamic":
-        return f"the default route {route.note}" if route.note else f"the dynamic route to {route.dst}"
-    if route.dst.prefixlen == 0:
-        return f"the default route{_where(route)}"
-    return f"the route to {route.dst}{_where(route)}"
-
-
-def ref(ctx, route: RouteFact) -> str:
-    line = _line(ctx, route)
-    return f"{describe(route)} (line {line})" if line else describe(route)
-
-
-def _gateway_node(route: RouteFact):
-    if route.item is None:
-        return None
-    if route.kind == "dynamic":
-        return route.item.node("add-default-route")
-    return route.item.node("gateway")
-
-
-def _start(route: RouteFact) -> int:
-    node = route.item.node() if route.item is not None else None
-    return node.start if node is not None else 0
-
-
-def _sorted_by_source(routes):
-    return sorted(routes, key=_start)
-
-
-def _failing_gateway(result: RouteResolution) -> GatewayResolution | None:
-    return next((g for g in result.gateways if not g.ok and g.address is not None), None)
-
-
-def _chain_text(ctx, analysis: Analysis, chain: list[RouteFact]) -> str:
-    """``the route to 10.1.1.1/32 (line 5), gateway 10.9.9.9 → ...``"""
-    parts = []
-    seen: set[int] = set()
-    for route in chain:
-        if len(parts) == 4:
-            parts.append(f"... ({len(chain) - 4} more)")
-            break
-        if id(route) in seen:
-            parts.append(f"back to {ref(ctx, route)}")
-            break
-        seen.add(id(route))
-        result = analysis.by_route.get(id(route))
-        gw = _failing_gateway(result) if result is not None and not result.resolved else None
-        parts.append(f"{ref(ctx, route)} with gateway {gw.text}" if gw is not None else ref(ctx, route))
-    return " → ".join(parts)
-
-
-def _connected_summary(analysis: Analysis, version: int) -> str:
-    nets = [
-        f"{r.dst} ({r.interface})"
-        for r in analysis.routes
-        if r.kind == "connected" and not r.disabled and r.dst.version == version
-    ]
-    if not nets:
-        return f"This router has no IPv{version} address, so no connected network a gateway could be in"
-    shown = ", ".join(nets[:4]) + (", ..." if len(nets) > 4 else "")
-    return f"Connected networks here: {shown}"
-
-
-# --- ROUTE001 ------------------------------------------------------------------
 
 
 @rule(
@@ -279,7 +77,7 @@ def _failed_gateways(analysis):
 
 
 def _no_route(ctx, analysis, route, gw):
-    summary = _connected_summary(analysis, gw.address.version)
+    summary = connected_summary(analysis, gw.address.version)
     notes = [summary + ("." if summary.startswith("This") else f"; {gw.address} is in none of them.")]
     if gw.via is not None:
         notes.append(
@@ -289,7 +87,7 @@ def _no_route(ctx, analysis, route, gw):
         )
     notes.append(INACTIVE_NOTE)
     return ctx.finding(
-        _gateway_node(route),
+        gateway_node(route),
         f"no route reaches gateway {gw.text} of {describe(route)} (no connected network contains it)",
         notes=notes,
         fix="use a gateway address inside a connected network, name the interface instead "
@@ -311,11 +109,11 @@ def _scope(ctx, analysis, route, gw):
     notes = [SCOPE_NOTE]
     if not _resolved(analysis, blocker):
         notes.append(
-            f"{ref(ctx, blocker)} cannot be resolved either: {_chain_text(ctx, analysis, gw.chain)}; fix that too."
+            f"{ref(ctx, blocker)} cannot be resolved either: {chain_text(ctx, analysis, gw.chain)}; fix that too."
         )
     notes.append(INACTIVE_NOTE)
     return ctx.finding(
-        _gateway_node(route),
+        gateway_node(route),
         f"gateway {gw.text} of {describe(route)} cannot be resolved: {ref(ctx, blocker)} has scope "
         f"{blocker.scope} > target-scope {ts} of this route; {advice}",
         notes=notes,
@@ -330,19 +128,16 @@ def _resolved(analysis: Analysis, route: RouteFact) -> bool:
 
 def _via_inactive(ctx, analysis, route, gw):
     return ctx.finding(
-        _gateway_node(route),
+        gateway_node(route),
         f"gateway {gw.text} of {describe(route)} cannot be resolved: it is reached only through "
         f"{ref(ctx, gw.via)}, which is inactive itself",
         notes=[
-            f"Resolution tried: gateway {gw.text} → {_chain_text(ctx, analysis, gw.chain)}.",
+            f"Resolution tried: gateway {gw.text} → {chain_text(ctx, analysis, gw.chain)}.",
             SCOPE_NOTE,
             INACTIVE_NOTE,
         ],
         fix=f"make {ref(ctx, gw.via)} resolvable first (see the finding on it)",
     )
-
-
-# --- ROUTE002 ------------------------------------------------------------------
 
 
 @rule(
@@ -354,7 +149,7 @@ def recursive_gateway_loop(ctx):
     for route, gw in _failed_gateways(analysis):
         if gw.reason == SELF:
             yield ctx.finding(
-                _gateway_node(route),
+                gateway_node(route),
                 f"gateway {gw.text} of {describe(route)} is reachable only through this route itself",
                 notes=[
                     f"RouterOS looks the gateway up in the routing table, and the only route that contains "
@@ -370,9 +165,9 @@ def recursive_gateway_loop(ctx):
             )
         elif gw.reason == LOOP:
             yield ctx.finding(
-                _gateway_node(route),
+                gateway_node(route),
                 f"gateway {gw.text} of {describe(route)} resolves in a loop: it needs "
-                f"{_chain_text(ctx, analysis, gw.chain)}, which needs this route again",
+                f"{chain_text(ctx, analysis, gw.chain)}, which needs this route again",
                 notes=[
                     "Each route in the loop can only be resolved once another one of them is, so none ever "
                     "becomes active.",
@@ -380,9 +175,6 @@ def recursive_gateway_loop(ctx):
                 ],
                 fix="give one route of the loop a gateway inside a connected network (or an interface name)",
             )
-
-
-# --- ROUTE003 ------------------------------------------------------------------
 
 
 @rule(
@@ -455,9 +247,6 @@ def _on_link(analysis: Analysis, via: RouteFact) -> bool:
     return result is not None and all(g.is_interface for g in result.gateways if g.ok) and bool(via.gateways)
 
 
-# --- ROUTE004 ------------------------------------------------------------------
-
-
 def _gateway_key(text: str) -> str:
     addr, iface, table = split_gateway(text)
     ip = parse_ip(addr)
@@ -477,7 +266,7 @@ def duplicate_route(ctx):
     analysis = analyse(ctx)
     seen: dict[tuple, RouteFact] = {}
     candidates = [r for r in analysis.routes if r.kind != "connected" and not r.disabled and r.gateways]
-    for route in _sorted_by_source(candidates):
+    for route in sorted_by_source(candidates):
         gateways = tuple(sorted({_gateway_key(g) for g in route.gateways}))
         key = (route.table, route.dst, gateways, route.distance)
         first = seen.setdefault(key, route)
@@ -500,7 +289,7 @@ def duplicate_route(ctx):
             message = f"{describe(route)} via {via} at distance {route.distance} duplicates {ref(ctx, first)}"
             fix = "remove one of the two routes (or give the backup a larger distance)"
         yield ctx.finding(
-            _gateway_node(route),
+            gateway_node(route),
             message,
             notes=[
                 "Both entries sit in the routing table for the same destination, gateway and distance; the copy "
@@ -509,9 +298,6 @@ def duplicate_route(ctx):
             ],
             fix=fix,
         )
-
-
-# --- ROUTE005 / ROUTE006 ---------------------------------------------------------
 
 
 def _groups(analysis: Analysis) -> dict[tuple, list[RouteResolution]]:
@@ -526,15 +312,15 @@ def _groups(analysis: Analysis) -> dict[tuple, list[RouteResolution]]:
 
 def _group_name(route: RouteFact) -> str:
     if route.dst.prefixlen == 0:
-        return f"the default route{_where(route)}"
-    return f"the route to {route.dst}{_where(route)}"
+        return f"the default route{where_text(route)}"
+    return f"the route to {route.dst}{where_text(route)}"
 
 
 def _labels(ctx, result: RouteResolution, suffix: str = "") -> list[tuple[str, str]]:
     """(key, label) for each gateway of the route that resolves: the key
     tells the same gateway apart from another, the label is for people."""
     route = result.route
-    line = _line(ctx, route)
+    line = route_line(ctx, route)
     at = f" (line {line}{suffix})" if line else (f" ({suffix[2:]})" if suffix else "")
     if not route.gateways:
         if route.kind == "dynamic":
@@ -564,7 +350,7 @@ def _join(parts: list[str]) -> str:
 
 
 def _node(result: RouteResolution):
-    return _gateway_node(result.route) or (result.route.item.node() if result.route.item else None)
+    return gateway_node(result.route) or (result.route.item.node() if result.route.item else None)
 
 
 @rule(
@@ -575,7 +361,7 @@ def ecmp_route(ctx):
     analysis = analyse(ctx)
     for results in _groups(analysis).values():
         best = min(r.route.distance for r in results)
-        tier = sorted((r for r in results if r.route.distance == best), key=lambda r: _start(r.route))
+        tier = sorted((r for r in results if r.route.distance == best), key=lambda r: route_start(r.route))
         keys: dict[str, str] = {}
         for result in tier:
             for key, label in _labels(ctx, result):
@@ -611,7 +397,7 @@ def failover_routes(ctx):
         tiers = []
         notes = []
         for distance in distances:
-            tier = sorted((r for r in results if r.route.distance == distance), key=lambda r: _start(r.route))
+            tier = sorted((r for r in results if r.route.distance == distance), key=lambda r: route_start(r.route))
             keys: dict[str, str] = {}
             for result in tier:
                 probe = result.route.check_gateway
@@ -624,7 +410,7 @@ def failover_routes(ctx):
                         notes.append(note)
             labels = list(keys.values())
             tiers.append(f"{_join(labels)} at distance {distance}")
-        primary = min(results, key=lambda r: (r.route.distance, _start(r.route)))
+        primary = min(results, key=lambda r: (r.route.distance, route_start(r.route)))
         yield ctx.finding(
             _node(primary),
             f"failover: {_group_name(primary.route)} uses {tiers[0]}, then " + ", then ".join(tiers[1:]),
@@ -647,18 +433,15 @@ def _failover_note(ctx, result: RouteResolution) -> str | None:
     if probe:
         gws = _join([g.text for g in result.gateways if g.ok])
         return (
-            f"The primary route (line {_line(ctx, route)}) is checked with {probe}: when {gws} stops answering "
+            f"The primary route (line {route_line(ctx, route)}) is checked with {probe}: when {gws} stops answering "
             "it goes inactive and the next distance takes over (help.mikrotik.com: Failover (WAN Backup))."
         )
     gws = _join([g.text for g in result.gateways if g.ok])
     return (
-        f"The primary route (line {_line(ctx, route)}) has no check-gateway: it stays active as long as {gws} "
+        f"The primary route (line {route_line(ctx, route)}) has no check-gateway: it stays active as long as {gws} "
         "resolves (the link is up), even when the network beyond it fails; add check-gateway=ping to fail over "
         "then."
     )
-
-
-# --- ROUTE007 ------------------------------------------------------------------
 
 
 @rule(
@@ -733,4 +516,3 @@ def _masquerade_fix(facts: Facts, iface: str) -> str:
         f"add the route that should leave by {iface} (e.g. gateway={iface}), or put the interface the traffic "
         "really leaves by in out-interface"
     )
-

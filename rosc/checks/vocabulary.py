@@ -8,7 +8,7 @@ from rosc.model.device import literal
 from rosc.checks.registry import rule
 from rosc.syntax.tree import Arg
 from rosc.vocabulary.tree import load
-from rosc.checks.list_values import TextSpan as _Span
+from rosc.model.list_values import TextSpan as _Span
 
 # Address-shaped values are checked by ADDR001 (invalid-address), with
 # messages about octets and prefixes; VOC003 leaves them to it.

@@ -18,7 +18,7 @@ from rosc.model.facts import parse_ip, parse_network
 from rosc.model.device import Item
 from rosc.checks.registry import rule
 from rosc.syntax.tree import Word
-from rosc.checks.list_values import TextSpan as _Span
+from rosc.model.list_values import TextSpan as _Span
 
 PEERS = "/interface wireguard peers"
 WG_MENU = "/interface wireguard"

@@ -182,7 +182,7 @@ def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path) -> None
 @_options_down
 def route(lab_dir, source, target, src, variants, down) -> None:
     """Follow a packet from a device of LAB to ADDRESS, hop by hop across the lab."""
-    from rosc.lab.simulation import hop_text, outcome_text
+    from rosc.lab.describe import hop_text, outcome_text
 
     lab = _load(lab_dir)
     if source not in lab.manifest.devices:
@@ -269,7 +269,7 @@ def _percent(share) -> str:
 @_options_down
 def routes(lab_dir, device, variants, down) -> None:
     """Print the routing table a device of LAB computes, like /ip route print."""
-    from rosc.lab.simulation import flags, gateway_text, immediate_text, route_status
+    from rosc.lab.describe import flags, gateway_text, immediate_text, route_status
 
     lab = _load(lab_dir)
     if device not in lab.manifest.devices:

@@ -22,8 +22,8 @@ reordered (the order of its statements may matter): it is only formatted.
 from __future__ import annotations
 
 from rosc.format.emitter import emit
-from rosc.model.device import literal
 from rosc.format.equivalence import signature
+from rosc.model.device import literal
 from rosc.syntax.parser import ParseResult, parse_text
 from rosc.syntax.tree import Command, Comment, Script
 

@@ -28,8 +28,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rosc.diagnostics import Diagnostic, Severity
-from rosc.diagnostics import Span
+from rosc.diagnostics import Diagnostic, Severity, Span
 from rosc.syntax.source import Source
 
 MANIFEST = "lab.toml"

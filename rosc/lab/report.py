@@ -6,11 +6,10 @@ from __future__ import annotations
 import ipaddress
 
 from rosc.diagnostics import Diagnostic, Severity
+from rosc.lab.describe import outcome_text
 from rosc.lab.loader import Lab
 from rosc.lab.manifest import MANIFEST
 from rosc.lab.network import Network
-from rosc.lab.simulation import outcome_text
-
 
 INTERNET_PROBE = "9.9.9.9"
 

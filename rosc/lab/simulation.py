@@ -35,165 +35,25 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
-from rosc.model.facts import RouteFact, parse_ip, parse_network, split_list, to_int
-from rosc.model.nexthop import GatewayResolution, RouteResolution, resolve_routes
+from rosc.lab.describe import _route_text, route_status
+from rosc.lab.nat import SourceNat
+from rosc.lab.paths import Hop, Path
 from rosc.lab.sessions import Sessions, WgTunnel
+from rosc.lab.tables import DEFAULT, SimRoute, Table, UplinkAddress, immediate
 from rosc.lab.topology import LabDevice, Topology
+from rosc.model.facts import RouteFact, parse_ip, parse_network, split_list, to_int
+from rosc.model.nexthop import resolve_routes
 
 MAX_ROUNDS = 12
+
+
 MAX_HOPS = 40
+
+
 MAX_PATHS = 64
-DEFAULT = ipaddress.ip_network("0.0.0.0/0")
-
-
-@dataclass(slots=True, frozen=True)
-class UplinkAddress:
-    """The address a device gets from the network behind an uplink (a DHCP
-    lease from outside the lab): unknown, but it is that device's."""
-
-    device: str
-    interface: str
-
-    def __str__(self) -> str:
-        return f"{self.device}'s address on {self.interface}"
-
-
-@dataclass(slots=True, eq=False)
-class SimRoute:
-    fact: RouteFact
-    origin: str  # connected | static | pppoe | pppoe-server | dhcp
-    resolution: RouteResolution | None = None  # as forwarding uses it (check-gateway failures applied)
-    base: RouteResolution | None = None  # every gateway, as if all checks passed
-    failed: dict[str, str] = field(default_factory=dict)  # gateway text -> why check-gateway failed
-    ecmp: bool = False
-
-    @property
-    def active(self) -> bool:
-        return self.resolution is not None and self.resolution.active
-
-    @property
-    def resolved(self) -> bool:
-        return self.resolution is not None and self.resolution.resolved
-
-    @property
-    def dst(self):
-        return self.fact.dst
-
-    @property
-    def dynamic(self) -> bool:
-        return self.origin != "static"
-
-    @property
-    def blackhole(self) -> bool:
-        return not self.fact.gateways and not self.fact.interface
-
-    def next_hops(self) -> list[tuple[str | None, object]]:
-        """(out interface, immediate gateway address or None) for each
-        gateway that forwarding uses."""
-        res = self.resolution
-        if res is None or not res.resolved:
-            return []
-        if not self.fact.gateways:
-            return [(self.fact.interface, None)] if self.fact.interface else []
-        out = []
-        for gw in res.gateways:
-            if not gw.ok or gw.text in self.failed:
-                continue
-            hop = immediate(gw)
-            if hop not in out:
-                out.append(hop)
-        return out
-
-
-def immediate(gw: GatewayResolution) -> tuple[str | None, object]:
-    """Out interface and immediate gateway of a resolved gateway: recursion
-    followed down to the route whose gateway is an interface or lies in a
-    connected network."""
-    if gw.address is None:
-        return gw.interface, None
-    if gw.via is None:  # ADDRESS%INTERFACE
-        return gw.interface, gw.address
-    address = gw.address
-    for route in gw.chain:
-        if route.kind == "connected":
-            return gw.interface, address
-        if not route.gateways:
-            return gw.interface or route.interface, None
-        nxt = None
-        for text in route.gateways:
-            ip = parse_ip(text.split("%")[0].split("@")[0])
-            if ip is None:
-                return gw.interface, None  # through an interface: no address to ARP for
-            nxt = ip
-            break
-        address = nxt
-    return gw.interface, address
-
-
-@dataclass(eq=False)
-class Table:
-    device: str
-    routes: list[SimRoute]
-    local: dict = field(default_factory=dict)  # own address -> interface
-    sources: dict[str, object] = field(default_factory=dict)  # interface -> preferred source address
-
-    def __post_init__(self) -> None:
-        self._index: dict[int, dict[int, list[SimRoute]]] = {}
-        for r in self.routes:
-            if r.active and r.dst.version == 4:
-                self._index.setdefault(r.dst.prefixlen, {}).setdefault(int(r.dst.network_address), []).append(r)
-        self._lengths = sorted(self._index, reverse=True)
-        for group in (g for by in self._index.values() for g in by.values()):
-            hops = sum(len(r.next_hops()) or 1 for r in group)
-            for r in group:
-                r.ecmp = hops > 1
-
-    def lookup(self, ip) -> list[SimRoute]:
-        """The active routes forwarding uses for ``ip``: the longest prefix
-        (several routes when they share it: ECMP)."""
-        value = int(ip)
-        for length in self._lengths:
-            mask = ((1 << length) - 1) << (32 - length) if length else 0
-            found = self._index[length].get(value & mask)
-            if found:
-                return found
-        return []
-
-    def covering(self, ip) -> list[SimRoute]:
-        """Every route (active or not) that contains ``ip``, longest first."""
-        out = [r for r in self.routes if r.dst.version == 4 and ip in r.dst]
-        out.sort(key=lambda r: (-r.dst.prefixlen, r.fact.distance))
-        return out
-
-
-@dataclass(slots=True)
-class Hop:
-    device: str
-    in_interface: str | None
-    out_interface: str | None = None
-    route: SimRoute | None = None
-    gateway: object = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Path:
-    hops: list[Hop]
-    outcome: str  # delivered | internet | lan | dropped | loop
-    reason: str = ""
-    end_device: str | None = None
-    src: object = None  # the source as the packet arrives
-    nat: list[tuple[str, object, object]] = field(default_factory=list)  # (device, before, after)
-    share: Fraction = Fraction(1)
-    uplink: object = None  # the Uplink the packet left by
-    end_interface: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome in ("delivered", "internet", "lan")
 
 
 @dataclass(slots=True)
@@ -218,8 +78,7 @@ class Simulation:
         self.rounds = 0
         self.converged = True
         self._routes = {name: self._routes_of(name) for name in self.devices}
-        self._masq = {name: self._nat_rules(name) for name in self.devices}
-        self._lists = {name: self._interface_lists(name) for name in self.devices}
+        self._nat = {name: SourceNat(lab_device.device) for name, lab_device in self.devices.items()}
         self.state = _State({}, {})
         self.tables = self._tables(self.state)
         seen = {self.state.key()}
@@ -396,67 +255,6 @@ class Simulation:
                 sources.setdefault(lease.interface, marker)
         return local, sources
 
-    # --- NAT ------------------------------------------------------------------------------
-
-    def _interface_lists(self, dev: str) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for item in self.devices[dev].device.items("/interface list member"):
-            if not item.disabled and item.get("list") and item.get("interface"):
-                out.setdefault(item.get("list"), set()).add(item.get("interface"))
-        return out
-
-    def _nat_rules(self, dev: str) -> list:
-        return [
-            i for i in self.devices[dev].device.items("/ip firewall nat")
-            if not i.disabled and i.get("chain") == "srcnat"
-        ]
-
-    def _snat(self, dev: str, out_iface: str, src) -> object | None:
-        """The new source address when a packet from ``src`` leaves ``dev``
-        by ``out_iface``, or None when srcnat leaves it alone."""
-        for rule in self._masq[dev]:
-            if not self._matches(dev, rule, out_iface, src):
-                continue
-            action = rule.get("action") or "accept"
-            if action == "masquerade":
-                return self.tables[dev].sources.get(out_iface)
-            if action == "src-nat":
-                ip = parse_ip((rule.get("to-addresses") or "").split("-")[0])
-                return ip
-            if action in ("accept", "return", "passthrough", "log"):
-                if action in ("accept", "return"):
-                    return None
-                continue
-            return None
-        return None
-
-    def _matches(self, dev: str, rule, out_iface: str, src) -> bool:
-        def neg(value: str, test) -> bool:
-            if value.startswith("!"):
-                return not test(value[1:])
-            return test(value)
-
-        out = rule.get("out-interface")
-        if out and not neg(out, lambda v: v == out_iface):
-            return False
-        lst = rule.get("out-interface-list")
-        if lst and not neg(lst, lambda v: v == "all" or out_iface in self._lists[dev].get(v, set())):
-            return False
-        src_rule = rule.get("src-address")
-        if src_rule:
-            if not isinstance(src, ipaddress.IPv4Address):
-                return False
-            if not neg(src_rule, lambda v: _in(src, v)):
-                return False
-        for unsupported in ("in-interface", "in-interface-list", "src-address-list", "dst-address-list",
-                            "routing-mark", "connection-mark", "packet-mark", "protocol", "dst-port", "ipsec-policy"):
-            if rule.get(unsupported):
-                return False
-        dst_rule = rule.get("dst-address")
-        if dst_rule:
-            return False  # depends on the packet; rosc does not guess
-        return True
-
     # --- forwarding ---------------------------------------------------------------------------
 
     def trace(self, device: str, dst, src=None, in_interface: str | None = None, first_hop=None) -> list[Path]:
@@ -522,7 +320,7 @@ class Simulation:
             nat = list(walk.nat)
             if new_src is None:
                 new_src = table.sources.get(out_iface)
-            translated = self._snat(dev, out_iface, new_src) if new_src is not None else None
+            translated = self._nat[dev].translate(out_iface, new_src, self.tables[dev].sources) if new_src is not None else None
             if translated is not None and translated != new_src:
                 this.notes.append(f"src-nat {new_src} → {translated}")
                 nat.append((dev, new_src, translated))
@@ -762,149 +560,9 @@ class _Walk:
     seen: set
 
 
-def _in(ip, text: str) -> bool:
-    net = parse_network(text)
-    if net is not None:
-        return net.version == ip.version and ip in net
-    if "-" in text:
-        lo, _, hi = text.partition("-")
-        a, b = parse_ip(lo), parse_ip(hi)
-        return a is not None and b is not None and a <= ip <= b
-    return False
-
-
 def _allowed(peer, ip) -> bool:
     for text in split_list(peer.get("allowed-address")):
         net = parse_network(text.strip())
         if net is not None and net.version == ip.version and ip in net:
             return True
     return False
-
-
-def _route_text(r: SimRoute) -> str:
-    f = r.fact
-    via = ",".join(f.gateways) if f.gateways else (f.interface or "")
-    what = "connected route" if r.origin == "connected" else "dynamic route" if r.dynamic else "route"
-    text = f"{what} {f.dst}" + (f" via {via}" if via else "")
-    return text if r.origin == "connected" else f"{text} (distance {f.distance})"
-
-
-def route_text(r: SimRoute) -> str:
-    return _route_text(r)
-
-
-def route_status(r: SimRoute) -> str:
-    f = r.fact
-    if f.disabled and not r.failed:
-        return "disabled"
-    res = r.resolution
-    if r.failed and (res is None or not res.resolved):
-        return "; ".join(f"gateway {gw}: {why}" for gw, why in r.failed.items())
-    if res is None:
-        return "not resolved"
-    if not res.resolved:
-        reasons = []
-        for gw in res.gateways:
-            if gw.ok:
-                continue
-            reasons.append(f"gateway {gw.text} does not resolve ({_why(gw)})")
-        if not reasons and f.interface:
-            reasons.append(f"{f.interface} is down")
-        return "; ".join(reasons) or "its gateway does not resolve"
-    if not res.active:
-        return "a route with a smaller distance is active"
-    notes = [f"gateway {gw}: {why}" for gw, why in r.failed.items()]
-    return "active" + (f" ({'; '.join(notes)})" if notes else "")
-
-
-def _why(gw: GatewayResolution) -> str:
-    from rosc.model import nexthop as rr
-
-    return {
-        rr.NO_ROUTE: "no route contains it",
-        rr.SCOPE: "the route that contains it has a scope above this route's target-scope",
-        rr.SELF: "only this route contains it",
-        rr.LOOP: "the routes it needs need this route again",
-        rr.VIA_INACTIVE: "the route it needs is not resolved",
-        rr.UNKNOWN_INTERFACE: "the interface is down or does not exist",
-        rr.DISABLED: "disabled",
-    }.get(gw.reason, gw.reason)
-
-
-def flags(r: SimRoute) -> str:
-    """The flags /ip route print shows (RouterOS 7)."""
-    out = ""
-    if r.dynamic:
-        out += "D"
-    if r.fact.disabled and not r.failed:
-        out += "X"
-    elif r.active:
-        out += "A"
-    else:
-        out += "I"
-    out += {"connected": "c", "static": "s", "pppoe": "v", "dhcp": "d"}.get(r.origin, "")
-    if r.active and r.ecmp:
-        out += "+"
-    return out
-
-
-# --- wording for people ---------------------------------------------------------------------------
-
-
-def gateway_text(r: SimRoute) -> str:
-    f = r.fact
-    if f.gateways:
-        return ",".join(f.gateways)
-    if r.origin == "dhcp":
-        return f"the DHCP gateway on {f.interface}"
-    return f.interface or ""
-
-
-def immediate_text(r: SimRoute) -> str:
-    """The immediate gateway column: ADDRESS%INTERFACE, or INTERFACE."""
-    parts = []
-    for iface, gw in r.next_hops():
-        parts.append(f"{gw}%{iface}" if gw is not None else (iface or ""))
-    if not parts and r.origin == "connected" and r.resolved:
-        parts.append(r.fact.interface or "")
-    return ",".join(parts)
-
-
-def hop_text(hop: Hop) -> str:
-    """``in ether3; route 0.0.0.0/0 via 123.1.1.5 (distance 1) → out ether1 ...``"""
-    parts = []
-    if hop.in_interface:
-        parts.append(f"in {hop.in_interface}")
-    r = hop.route
-    if r is not None:
-        desc = f"{r.fact.dst} via {gateway_text(r)}" if r.origin != "connected" else f"{r.fact.dst} connected"
-        if r.origin in ("pppoe", "dhcp"):
-            desc = "dynamic " + desc
-        if r.origin != "connected":
-            desc += f", distance {r.fact.distance}"
-        recursive = [g for g in (r.resolution.gateways if r.resolution else []) if g.ok and g.via is not None and g.via.kind != "connected"]
-        if recursive:
-            g = recursive[0]
-            desc += f", {g.address} resolved through {g.via.dst}"
-        parts.append(f"route {desc}")
-    if hop.out_interface:
-        out = f"→ out {hop.out_interface}"
-        if hop.gateway is not None:
-            out += f" to {hop.gateway}"
-        parts.append(out)
-    text = "; ".join(parts[:-1]) + (" " if len(parts) > 1 else "") + parts[-1] if parts else ""
-    if hop.notes:
-        text += " (" + "; ".join(hop.notes) + ")"
-    return text
-
-
-def outcome_text(path: Path) -> str:
-    if path.outcome == "internet":
-        return f"reaches the internet: {path.reason}"
-    if path.outcome == "delivered":
-        return f"delivered to {path.end_device} ({path.end_interface})"
-    if path.outcome == "lan":
-        return f"delivered {path.reason}"
-    if path.outcome == "loop":
-        return f"dropped: {path.reason}"
-    return f"dropped at {path.end_device}: {path.reason}"

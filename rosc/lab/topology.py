@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rosc.model.facts import Facts, is_builtin_interface
 from rosc.lab.manifest import Manifest
 from rosc.lint.engine import LintResult
 from rosc.model.device import Device, Item
+from rosc.model.facts import Facts, is_builtin_interface
 
 ETHERNET = "/interface ethernet"
 _PHYSICAL = re.compile(r"(ether|sfp|sfp-sfpplus|sfp28-|qsfp28-\d+-|qsfpplus\d+-|combo|wlan|wifi)\d+\Z")

@@ -15,7 +15,9 @@ What it does, per open ``.rsc`` file:
 * hover, go to definition, find references, document symbols;
 * formatting (whole document and range) through ``rosc fmt``'s formatter.
 
-The logic lives in ``rosc.lsp.features``; this module wires it to pygls.
+The logic lives in one module per feature (``rosc.lsp.completion``,
+``hover``, ``navigation``, ``symbols``, ``formatting``, ``diagnostics``) over
+``rosc.lsp.document``; this module wires them to pygls.
 
 Initialization options (all optional)::
 
@@ -40,8 +42,15 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from rosc import __version__
-from rosc.lsp import features as features
 from rosc.lint.config import Config, ConfigError, find_config, load_config
+from rosc.lsp.completion import completions
+from rosc.lsp.diagnostics import to_lsp_diagnostic
+from rosc.lsp.document import Document
+from rosc.lsp.formatting import format_document, format_range
+from rosc.lsp.hover import hover as hover_at
+from rosc.lsp.navigation import definition as definition_at, references as references_at
+from rosc.lsp.positions import LineIndex, UTF16
+from rosc.lsp.symbols import document_symbols
 
 log = logging.getLogger("rosc.lsp")
 
@@ -70,7 +79,7 @@ class RoscLanguageServer(LanguageServer):
         self.debounce = max(0.0, debounce_ms) / 1000
         self.incremental = incremental
         self.lab_enabled = True
-        self.docs: dict[str, features.Document] = {}
+        self.docs: dict[str, Document] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._configs: dict[Path | None, tuple[float, Config]] = {}
         self._config_warned: set[tuple[Path, float]] = set()
@@ -85,15 +94,15 @@ class RoscLanguageServer(LanguageServer):
     def encoding(self) -> str:
         caps = getattr(self.protocol, "server_capabilities", None)
         encoding = getattr(caps, "position_encoding", None) if caps is not None else None
-        return str(encoding or features.UTF16)
+        return str(encoding or UTF16)
 
-    def open(self, uri: str, text: str, version: int | None) -> features.Document:
+    def open(self, uri: str, text: str, version: int | None) -> Document:
         path = _path_of(uri)
-        doc = features.Document(uri, path or uri, text, version, self.encoding, self.incremental)
+        doc = Document(uri, path or uri, text, version, self.encoding, self.incremental)
         self.docs[uri] = doc
         return doc
 
-    def config_for(self, doc: features.Document) -> Config:
+    def config_for(self, doc: Document) -> Config:
         """The settings of the nearest rosc.toml / pyproject.toml (cached by mtime)."""
         start = Path(doc.path).parent if _path_of(doc.uri) else Path.cwd()
         try:
@@ -211,7 +220,7 @@ class RoscLanguageServer(LanguageServer):
             log.exception("rosc: lab checks of %s failed", folder)
             return
         by_uri: dict[str, list[lsp.Diagnostic]] = {}
-        indexes: dict[str, features.LineIndex] = {}
+        indexes: dict[str, LineIndex] = {}
         for d in found or ():
             target = Path(d.path)
             if not target.is_absolute():
@@ -224,11 +233,11 @@ class RoscLanguageServer(LanguageServer):
                     index = doc.index
                 else:
                     try:
-                        index = features.LineIndex(target.read_text(encoding="utf-8", errors="surrogateescape"), self.encoding)
+                        index = LineIndex(target.read_text(encoding="utf-8", errors="surrogateescape"), self.encoding)
                     except OSError:
-                        index = features.LineIndex("", self.encoding)
+                        index = LineIndex("", self.encoding)
                 indexes[target_uri] = index
-            by_uri.setdefault(target_uri, []).append(features.to_lsp_diagnostic(d, index))
+            by_uri.setdefault(target_uri, []).append(to_lsp_diagnostic(d, index))
         before = self._lab_uris.get(folder, set())
         self._lab_uris[folder] = set(by_uri)
         for target_uri in before | set(by_uri):
@@ -300,7 +309,7 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True) ->
         ls.docs.pop(uri, None)
         ls.publish(uri, [], None)  # keeps only lab findings, as for any file not open
 
-    def _doc(ls: RoscLanguageServer, uri: str) -> features.Document | None:
+    def _doc(ls: RoscLanguageServer, uri: str) -> Document | None:
         doc = ls.docs.get(uri)
         if doc is None:
             try:
@@ -315,20 +324,20 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True) ->
         doc = _doc(ls, params.text_document.uri)
         if doc is None:
             return None
-        items = features.completions(doc.parsed(), params.position)
+        items = completions(doc.parsed(), params.position)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: RoscLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
         doc = _doc(ls, params.text_document.uri)
-        return features.hover(doc.parsed(), params.position) if doc is not None else None
+        return hover_at(doc.parsed(), params.position) if doc is not None else None
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: RoscLanguageServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
         doc = _doc(ls, params.text_document.uri)
         if doc is None:
             return None
-        return [lsp.Location(uri=doc.uri, range=r) for r in features.definition(doc.parsed(), params.position)] or None
+        return [lsp.Location(uri=doc.uri, range=r) for r in definition_at(doc.parsed(), params.position)] or None
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     def references(ls: RoscLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
@@ -336,20 +345,20 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True) ->
         if doc is None:
             return None
         include = params.context.include_declaration if params.context is not None else True
-        ranges = features.references(doc.parsed(), params.position, include)
+        ranges = references_at(doc.parsed(), params.position, include)
         return [lsp.Location(uri=doc.uri, range=r) for r in ranges] or None
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: RoscLanguageServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
         doc = _doc(ls, params.text_document.uri)
-        return features.document_symbols(doc.parsed()) if doc is not None else []
+        return document_symbols(doc.parsed()) if doc is not None else []
 
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls: RoscLanguageServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
         doc = _doc(ls, params.text_document.uri)
         if doc is None:
             return None
-        edits = features.format_document(doc.text, doc.path, ls.encoding)
+        edits = format_document(doc.text, doc.path, ls.encoding)
         if edits is None:
             ls.window_log_message(
                 lsp.LogMessageParams(type=lsp.MessageType.Warning, message="rosc: not formatted: fix the syntax errors first")
@@ -361,7 +370,7 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True) ->
         doc = _doc(ls, params.text_document.uri)
         if doc is None:
             return None
-        edits = features.format_range(doc.text, params.range, doc.path, ls.encoding)
+        edits = format_range(doc.text, params.range, doc.path, ls.encoding)
         if edits is None:
             ls.window_log_message(
                 lsp.LogMessageParams(

@@ -1,0 +1,172 @@
+"""The names a device defines, by kind, and every reference to one: an index
+built once per lint run and shared by the reference checks."""
+
+from __future__ import annotations
+
+from rosc.model.list_values import TextSpan as _Span
+from rosc.model.list_values import list_elements as _elements
+from rosc.checks.reference_table import (
+    BUILTIN,
+    EXTRA_INTERFACE_MENUS,
+    IFACE_REF,
+    MORE_PORTS,
+    NOT_INTERFACE_MENUS,
+    REFS,
+)
+from rosc.model.device import Item, literal
+from rosc.model.facts import INTERFACE_MENUS, is_builtin_interface, parse_ip
+
+
+def line_of(ctx, node) -> int:
+    return ctx.source.line_col(node.start)[0] if node is not None else 0
+
+
+def with_article(words: str) -> str:
+    return ("an " if words[0] in "aeiouAEIOU" else "a ") + words
+
+
+def looks_like_address(text: str) -> bool:
+    return parse_ip(text.split("/")[0].split("%")[0]) is not None or (
+        bool(text) and all(c.isdigit() or c in "./-" for c in text) and "." in text
+    )
+
+
+class DefinedNames:
+    """The names this file defines, by kind, with the item that defines each.
+
+    Built once per device and shared by the REF checks (``defined_names``)."""
+
+    def __init__(self, device):
+        self.device = device
+        self.interfaces: dict[str, tuple[str, Item]] = {}  # name -> (kind, item)
+        for menu in self._interface_menus():
+            kind = INTERFACE_MENUS.get(menu) or menu.split()[-1]
+            for item in device.items(menu):
+                name = item.get("name") or item.defaults.get("name")
+                if name and name not in self.interfaces:
+                    self.interfaces[name] = (kind, item)
+        self.by_kind: dict[str, set[str]] = {
+            "interface-list": {i.name for i in device.items("/interface list") if i.name},
+            "pool": {i.name for i in device.items("/ip pool") if i.name},
+            "ppp-profile": {i.name for i in device.items("/ppp profile") if i.name},
+            "dhcp-server": {i.name for i in device.items("/ip dhcp-server") if i.name},
+        }
+        # Kinds whose names rosc cannot know: a computed name, a `set` it could
+        # not place, or items added by a script block (run conditionally).
+        self.unknowable: set[str] = set()
+        menus_of_kind = {
+            "interface-list": ("/interface list",), "pool": ("/ip pool",),
+            "ppp-profile": ("/ppp profile",), "dhcp-server": ("/ip dhcp-server",),
+        }
+        iface_menus = set(self._interface_menus())
+        top = {id(s) for s in device.script.body}
+        maybe: dict[str, set[str]] = {}
+        for cmd in device.script.commands():
+            if cmd.verb is None or cmd.verb.text not in ("add", "set"):
+                continue
+            menu = cmd.menu_path
+            is_iface = menu == "/interface" or menu in iface_menus or self._interface_menu(menu)
+            kind = "interface" if is_iface else next((k for k, ms in menus_of_kind.items() if menu in ms), None)
+            if kind is None:
+                continue
+            arg = cmd.get("name")
+            if arg is None:
+                continue
+            name = literal(arg)
+            if name is None:
+                self.unknowable.add(kind)
+                if kind == "interface":
+                    self.unknowable |= {"bridge", "wireguard"}
+            elif id(cmd) not in top or cmd.verb.text == "set":
+                # run conditionally, or a rename rosc may not have placed
+                # (`/interface set [ find default-name=ether1 ] name=wan`)
+                maybe.setdefault(kind, set()).add(name)
+        for cmd in device.unresolved:
+            if cmd.get("name") is not None:
+                menu = cmd.menu_path
+                if menu in iface_menus or self._interface_menu(menu):
+                    self.unknowable |= {"interface", "bridge", "wireguard"}
+                for kind, ms in menus_of_kind.items():
+                    if menu in ms:
+                        self.unknowable.add(kind)
+        self.maybe = maybe
+        # Ports renamed by `set [ find default-name=ether1 ] name=wan`: the old
+        # name no longer exists after the rename.
+        self.renamed: dict[str, tuple[str, int]] = {}
+        for menu in ("/interface ethernet", "/interface wireless", "/interface wifi", "/interface lte"):
+            for item in device.items(menu):
+                old = item.defaults.get("default-name")
+                arg = item.arg("name")
+                new = item.get("name")
+                if old and new and new != old and arg is not None and old not in self.interfaces:
+                    self.renamed[old] = (new, arg.start)
+
+    def _interface_menus(self) -> list[str]:
+        menus = [m for m in self.device.menus if self._interface_menu(m)]
+        return sorted(set(menus) | set(INTERFACE_MENUS) | set(EXTRA_INTERFACE_MENUS))
+
+    @staticmethod
+    def _interface_menu(menu: str) -> bool:
+        words = menu.split()
+        return (
+            (len(words) == 2 and words[0] == "/interface" and menu not in NOT_INTERFACE_MENUS)
+            or menu in INTERFACE_MENUS
+            or menu in EXTRA_INTERFACE_MENUS
+        )
+
+    def interface_kind(self, name: str) -> str | None:
+        """The kind of interface ``name`` ("builtin" for a router's own port), or None."""
+        found = self.interfaces.get(name)
+        if found is not None:
+            return found[0]
+        if is_builtin_interface(name) or name in BUILTIN["interface"] or MORE_PORTS.match(name):
+            return "builtin"
+        return None
+
+    def defined(self, kind: str, name: str) -> bool:
+        if name in BUILTIN.get(kind, ()) or name in self.maybe.get(kind, ()):
+            return True
+        if kind in ("interface", "bridge", "wireguard"):
+            return name in self.maybe.get("interface", ()) or self.interface_kind(name) is not None
+        return name in self.by_kind.get(kind, ())
+
+
+def defined_names(ctx) -> DefinedNames:
+    """The names the device defines, built once per lint run for every REF check."""
+    return ctx.shared(_build_defined_names)
+
+
+def _build_defined_names(run) -> DefinedNames:
+    return DefinedNames(run.device)
+
+
+def references_of(names: DefinedNames):
+    """Every (item, parameter, name, node, Ref) of the device that names something."""
+    device = names.device
+    for menu, params in REFS.items():
+        for item in device.items(menu):
+            for param, ref in params.items():
+                if item.arg(param) is None:
+                    continue
+                parts = _elements(item, param) if ref.many or ref.negatable else [(item.get(param), item.node(param))]
+                for text, node in parts:
+                    if not text:
+                        continue
+                    if text.startswith("!"):
+                        text = text[1:]
+                        if type(node) is _Span:
+                            node = _Span(node.start + 1, node.end)
+                    yield item, param, text, node, ref
+    # Route gateways: an address, an interface, or `address%interface`.
+    for menu in ("/ip route", "/ipv6 route"):
+        for item in device.items(menu):
+            for text, node in _elements(item, "gateway"):
+                text = text.split("@")[0]  # `10.0.0.1@main`: resolved in routing table main
+                ip_text, pct, iface = text.partition("%")
+                if pct:
+                    if iface and type(node) is _Span:
+                        node = _Span(node.start + len(ip_text) + 1, node.end)
+                    if iface:
+                        yield item, "gateway", iface, node, IFACE_REF
+                elif not looks_like_address(text):
+                    yield item, "gateway", text, node, IFACE_REF

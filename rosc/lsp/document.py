@@ -1,0 +1,181 @@
+"""One open document: its text, the last parse and lint of it (``Analysis``), and
+the edits since, applied as the client sends them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from lsprotocol import types as lsp
+
+from rosc.lint.config import Config
+from rosc.lint.engine import LintResult, lint_parsed
+from rosc.lsp.diagnostics import to_lsp_diagnostic
+from rosc.lsp.incremental import reparse
+from rosc.lsp.positions import UTF16, LineIndex
+from rosc.lsp.symbol_index import SymbolIndex
+from rosc.syntax.parser import ParseResult, parse_bytes, parse_text
+from rosc.syntax.source import BOM, encode_text
+
+
+@dataclass(slots=True)
+class Edit:
+    """The text differs from the last parsed one only in ``old[start:old_end]``
+    → ``new[start:new_end]``."""
+
+    start: int
+    old_end: int
+    new_end: int
+
+    def then(self, start: int, end: int, inserted: int) -> "Edit":
+        """Compose with a later edit that replaced ``[start, end)`` of the
+        current text by ``inserted`` characters."""
+        shift = self.new_end - self.old_end
+        top = max(self.new_end, end)
+        return Edit(min(self.start, start), top - shift, top + inserted - (end - start))
+
+
+def parse_full(text: str, path: str) -> tuple[ParseResult, int]:
+    """Parse the whole text; the second item is 1 when the text starts with
+    a byte order mark (rosc's offsets then start after it)."""
+    if text.startswith(BOM) or "\0" in text:
+        try:
+            return parse_bytes(encode_text(text), path), 1 if text.startswith(BOM) else 0
+        except UnicodeEncodeError:
+            pass
+    return parse_text(text, path), 0
+
+
+class Analysis:
+    """One parsed (and, once asked, linted) version of a document."""
+
+    def __init__(self, text: str, path: str, parse: ParseResult, base: int = 0, encoding: str = UTF16):
+        self.text = text
+        self.path = path
+        self.parse = parse
+        self.base = base
+        self.index = LineIndex(text, encoding, parse.source.line_starts if base == 0 else None)
+        self.lint: LintResult | None = None
+        self.config: Config | None = None
+        self.incremental = False  # made by reparse()
+
+    # -- positions (document offsets include a byte order mark; rosc's do not)
+    def offset(self, position: lsp.Position) -> int:
+        return max(0, self.index.offset(position) - self.base)
+
+    def range(self, start: int, end: int) -> lsp.Range:
+        return self.index.range(start + self.base, end + self.base)
+
+    def run_lint(self, config: Config | None = None) -> LintResult:
+        if self.lint is None or self.config is not config:
+            self.lint = lint_parsed(self.parse, config)
+            self.config = config
+            self.__dict__.pop("symbols", None)
+        return self.lint
+
+    @property
+    def device(self):
+        if self.lint is not None:
+            return self.lint.device
+        return self._device
+
+    @cached_property
+    def _device(self):
+        from rosc.model.builder import build_device
+
+        return build_device(self.parse)
+
+    @cached_property
+    def symbols(self) -> SymbolIndex:
+        return SymbolIndex(self.parse, self.device)
+
+    @cached_property
+    def top_starts(self) -> list[int]:
+        return [s.start for s in self.parse.script.body]
+
+    def lsp_diagnostics(self, config: Config | None = None) -> list[lsp.Diagnostic]:
+        return [to_lsp_diagnostic(d, self.index, self.base) for d in self.run_lint(config).diagnostics]
+
+
+def analyze(text: str, path: str = "<buffer>", encoding: str = UTF16) -> Analysis:
+    parse, base = parse_full(text, path)
+    return Analysis(text, path, parse, base, encoding)
+
+
+class Document:
+    """The server's copy of one open file, kept in step with the editor."""
+
+    def __init__(self, uri: str, path: str, text: str, version: int | None = None, encoding: str = UTF16, incremental: bool = True):
+        self.uri = uri
+        self.path = path
+        self.text = text
+        self.version = version
+        self.encoding = str(encoding)
+        self.incremental = incremental
+        self.analysis: Analysis | None = None
+        self._index: LineIndex | None = None
+        self._edit: Edit | None = None  # since self.analysis, when known
+        self._stale = True
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            if self.analysis is not None and self.analysis.text is self.text:
+                self._index = self.analysis.index
+            else:
+                self._index = LineIndex(self.text, self.encoding)
+        return self._index
+
+    def apply_change(self, change, version: int | None = None) -> None:
+        """Apply one ``TextDocumentContentChangeEvent`` (a range edit or the whole text)."""
+        rng = getattr(change, "range", None)
+        if rng is None:
+            self.text = change.text
+            self._edit = None
+            self._stale = True
+        else:
+            index = self.index
+            start, end = index.offset(rng.start), index.offset(rng.end)
+            if end < start:
+                start, end = end, start
+            self.text = self.text[:start] + change.text + self.text[end:]
+            if not self._stale or self._edit is not None:
+                if self._edit is None:
+                    self._edit = Edit(start, end, start + len(change.text))
+                else:
+                    self._edit = self._edit.then(start, end, len(change.text))
+            self._stale = True
+        self._index = None
+        if version is not None:
+            self.version = version
+
+    def set_text(self, text: str, version: int | None = None) -> None:
+        self.apply_change(lsp.TextDocumentContentChangeWholeDocument(text=text), version)
+
+    def parsed(self) -> Analysis:
+        """The analysis of the current text (parsing only what changed)."""
+        if self.analysis is not None and not self._stale:
+            return self.analysis
+        analysis = None
+        old = self.analysis
+        if self.incremental and old is not None and self._edit is not None and old.base == 0:
+            e = self._edit
+            result = reparse(old.parse, self.text, e.start, e.old_end, e.new_end)
+            if result is not None:
+                analysis = Analysis(self.text, self.path, result, 0, self.encoding)
+                analysis.incremental = True
+        if analysis is None:
+            analysis = analyze(self.text, self.path, self.encoding)
+        self.analysis = analysis
+        self._stale = False
+        self._edit = None  # edits are tracked relative to this analysis from now on
+        self._index = analysis.index
+        return analysis
+
+    def linted(self, config: Config | None = None) -> Analysis:
+        analysis = self.parsed()
+        analysis.run_lint(config)
+        return analysis
+
+    def lsp_diagnostics(self, config: Config | None = None) -> list[lsp.Diagnostic]:
+        return self.linted(config).lsp_diagnostics(config)
