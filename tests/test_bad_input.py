@@ -20,7 +20,7 @@ BAD = {
     "NUL byte": (b"/ip address add\x00 address=1.1.1.1/24\n", "SYN006", 1, 16),
     "lone dollar": (b":put $\n", "SYN010", 1, 6),
     "deep nesting": (b":put " + b"(" * 100 + b")" * 100 + b"\n", "SYN011", 1, 70),
-    "unexpected token": (b":put (1 + {)\n", "SYN004", 1, 12),
+    "brace left open inside parentheses": (b":put (1 + {)\n", "SYN003", 1, 11),
 }
 
 WARN = {

@@ -82,6 +82,7 @@ PARSER_RULES = tuple(
         ("SYN009", "continuation-trailing-space", Severity.WARNING, "Spaces after a line-continuation backslash"),
         ("SYN010", "stray-character", Severity.ERROR, "A backslash, `$` or character out of place"),
         ("SYN011", "nesting-too-deep", Severity.ERROR, "Brackets nested deeper than rosc reads"),
+        ("SYN013", "comment-in-continuation", Severity.ERROR, "A comment line between the lines of a command continued with `\\`"),
     ]
 )
 

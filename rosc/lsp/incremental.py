@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from rosc.diagnostics import Diagnostic, Severity
+from rosc.diagnostics import Diagnostic
 from rosc.syntax.parser import ParseResult
 from rosc.syntax.source import BOM, Source
 from rosc.syntax.tree import (
@@ -87,7 +87,7 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
     the nodes of ``old``: ``old`` must not be used afterwards."""
     try:
         from rosc.syntax.menu_context import _menu_index, _Resolver
-        from rosc.syntax.parser import WARNING_CODES
+        from rosc.syntax.problems import shifted, to_diagnostic
         from rosc.syntax.statements import parse_statements
     except ImportError:  # pragma: no cover - internal API changed
         return None
@@ -134,7 +134,7 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
         return None  # a bracket or quote left open here pairs with text after the region
     if r0:
         _shift(stmts, r0)
-        problems = [(code, s + r0, e + r0, message) for code, s, e, message in problems]
+        problems = [shifted(p, r0) for p in problems]
     context = _track(body[:i], ())
     known, commands = _menu_index()
     _Resolver(known, commands, text, problems).body(stmts, context)
@@ -153,8 +153,6 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
             diagnostics.append(
                 Diagnostic(d.code, d.severity, d.message, d.path, source.span(d.span.offset + delta, d.span.end + delta), d.notes, d.fix)
             )
-    for code, s, e, message in problems:
-        severity = Severity.WARNING if code in WARNING_CODES else Severity.ERROR
-        diagnostics.append(Diagnostic(code, severity, message, source.path, source.span(s, e)))
+    diagnostics.extend(to_diagnostic(p, source) for p in problems)
     diagnostics.sort(key=Diagnostic.sort_key)
     return ParseResult(source, Script(new_body, 0, len(text)), diagnostics)

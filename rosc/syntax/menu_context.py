@@ -56,10 +56,17 @@ def _menu_index() -> tuple[frozenset, dict]:
     return frozenset(known), commands
 
 
-def resolve(script, text: str, problems: list) -> None:
-    """Split and place every command of ``script`` (see module docstring)."""
+def is_root_command(word: str) -> bool:
+    """Whether ``word`` is a command of the root menu that rosc knows
+    (``ping``, ``import``...), so that ``/word`` reads the same."""
+    return word in _menu_index()[1].get((), ())
+
+
+def resolve(script, text: str, problems: list, context: tuple[str, ...] = ()) -> None:
+    """Split and place every command of ``script`` (see module docstring),
+    starting in the menu ``context``."""
     known, commands = _menu_index()
-    _Resolver(known, commands, text, problems).body(script.body, ())
+    _Resolver(known, commands, text, problems).body(script.body, context)
 
 
 class _Resolver:
@@ -168,6 +175,7 @@ class _Resolver:
         return word in GENERIC_VERBS or word.startswith(":") or word in self.commands.get(menu, ())
 
     def embedded(self, arg: Arg) -> None:
+        from rosc.syntax.problems import mapped
         from rosc.syntax.statements import parse_statements
         from rosc.syntax.tree import Script, walk
 
@@ -177,23 +185,25 @@ class _Resolver:
         body = parse_statements(value, inner_problems)
         script = Script(body, 0, len(value))
         _Resolver(self.known, self.commands, value, inner_problems).body(body, ())
-        last = len(offsets) - 1
+        start_of, end_of = offsets.start_of, offsets.end_of
         for node in walk(script):
-            node.start = offsets[min(node.start, last)]
-            end = node.end
-            node.end = offsets[min(end - 1, last)] + 1 if end > 0 else offsets[0]
+            start = node.start
+            node.start = start_of(start)
+            node.end = end_of(node.end) if node.end > start else node.start
             kind = type(node)
             if kind is Command:
-                node.path_end = offsets[min(node.path_end, last)]
+                node.path_end = end_of(node.path_end) if node.path_end > start else node.start
             elif kind is Arg:
-                node.key_end = offsets[min(node.key_end, last)]
+                node.key_end = end_of(node.key_end)
         script.start, script.end = string.start, string.end
         string.script = script
-        where = f"in the script inside `{arg.name}=`"
-        for code, start, end, message in inner_problems:
-            self.problems.append(
-                (code, offsets[min(start, last)], offsets[min(max(end - 1, start), last)] + 1, f"{where}: {message}")
-            )
+        where = f"in the script inside `{arg.name}=`: "
+
+        def position(offset: int, is_end: bool) -> int:
+            return end_of(offset) if is_end else start_of(offset)
+
+        for problem in inner_problems:
+            self.problems.append(mapped(problem, position, where))
 
 
 def _join(a: tuple[str, ...], b) -> tuple[str, ...]:

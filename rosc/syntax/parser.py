@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.syntax.menu_context import resolve
+from rosc.syntax.problems import WARNING_CODES, to_diagnostic  # noqa: F401 (WARNING_CODES: for rosc.lsp)
 from rosc.syntax.source import Source, decode
 from rosc.syntax.statements import drive
 from rosc.syntax.tree import Script
@@ -36,6 +37,22 @@ def parse_bytes(data: bytes, path: str = "<stdin>") -> ParseResult:
     return _parse_source(source, diagnostics)
 
 
+def parse_fragment(text: str, context: tuple[str, ...] = ()) -> tuple[Script, list]:
+    """Parse ``text`` as statements that run in the menu ``context``: the
+    script and the problems as ``(code, start, end, message)`` tuples."""
+    problems: list = []
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        body = drive(text, problems)
+        script = Script(body, 0, len(text))
+        resolve(script, text, problems, context)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return script, problems
+
+
 def _parse_source(source: Source, diagnostics: list[Diagnostic]) -> ParseResult:
     raw_problems: list[tuple[str, int, int, str]] = []
     gc_was_enabled = gc.isenabled()
@@ -47,11 +64,6 @@ def _parse_source(source: Source, diagnostics: list[Diagnostic]) -> ParseResult:
     finally:
         if gc_was_enabled:
             gc.enable()
-    for code, start, end, message in raw_problems:
-        severity = Severity.WARNING if code in WARNING_CODES else Severity.ERROR
-        diagnostics.append(Diagnostic(code, severity, message, source.path, source.span(start, end)))
+    diagnostics.extend(to_diagnostic(p, source) for p in raw_problems)
     diagnostics.sort(key=Diagnostic.sort_key)
     return ParseResult(source, script, diagnostics)
-
-
-WARNING_CODES = frozenset({"SYN005", "SYN007", "SYN008", "SYN009"})

@@ -12,6 +12,7 @@ import sys
 from rosc.syntax import strings
 from rosc.syntax.grammar import tables as grammar_tables
 from rosc.syntax.lexer import tokenize
+from rosc.syntax.problems import Problem
 from rosc.syntax.tree import (
     Arg,
     Block,
@@ -47,6 +48,7 @@ TOKEN_WORDS = {
     "RBRACE": "`}`",
     "LPAR": "`(`",
     "RPAR": "`)`",
+    "LCMD": "`(`",
     "$END": "the end of the command",
 }
 
@@ -200,6 +202,9 @@ class _Builder:
     def substitution(self, s):
         return Substitution(s[0][1], s[2][2], s[1])
 
+    def paren_command(self, s):
+        return Substitution(s[0][1], s[2][2], s[1], True)
+
     def block(self, s):
         return Block(s[0][1], s[2][2], s[1])
 
@@ -230,6 +235,45 @@ def parse_statements(text: str, problems: list) -> list:
             gc.enable()
 
 
+# Errors reported even after an earlier error in the same command: a NUL
+# byte, nesting too deep to read.
+_ALWAYS_REPORTED = frozenset({"SYN006", "SYN011"})
+
+
+class _Failure:
+    """The errors of one top-level statement: the first is reported, those
+    after it are follow-ons, counted in a note of the first (an unclosed
+    bracket found at the end of the text is named there)."""
+
+    __slots__ = ("primary", "index", "follow", "unclosed")
+
+    def __init__(self, primary, index: int):
+        self.primary = primary
+        self.index = index  # where it is in ``problems``
+        self.follow = 0
+        self.unclosed: list = []
+
+    def finish(self) -> None:
+        primary = self.primary
+        if type(primary) is not Problem:
+            return
+        if self.unclosed:
+            count = sum(1 + p.more for p in self.unclosed)
+            first = self.unclosed[0]
+            what = "bracket, brace or parenthesis" if count == 1 else "brackets, braces and parentheses"
+            primary.notes.append(
+                f"{count:,} {what} opened in this command {'is' if count == 1 else 'are'} never closed "
+                f"either, the first at {{@{len(primary.refs)}}}"
+            )
+            primary.refs.append(first[1])
+        if self.follow:
+            if self.follow == 1:
+                note = "1 more syntax error in this command is not shown: it may be a consequence of this one"
+            else:
+                note = f"{self.follow:,} more syntax errors in this command are not shown: they may be consequences of this one"
+            primary.notes.append(note)
+
+
 def drive(text: str, problems: list) -> list:
     tables = grammar_tables()
     states = tables.states
@@ -245,28 +289,41 @@ def drive(text: str, problems: list) -> list:
     value_stack: list = []
     push_state = state_stack.append
     push_value = value_stack.append
-    failed = False
+    failure: _Failure | None = None
     for tok in tokenize(text, problems):
         typ = tok[0]
-        if failed:
-            if typ == "$END":
-                failed = False
+        if typ == "ERROR":
+            problem = tok[5]
+            if failure is not None and (failure.index >= len(problems) or problems[failure.index] is not failure.primary):
+                failure = None  # the lexer went back before it (a string traced back)
+            if failure is None:
+                failure = _Failure(problem, len(problems))
+                problems.append(problem)
                 del state_stack[1:]
                 value_stack.clear()
-            elif typ == "ERROR":
-                problems.append((tok[4], tok[1], tok[2], tok[3]))
+            elif problem[0] in _ALWAYS_REPORTED:
+                problems.append(problem)
+            elif problem.eof and problem[0] == "SYN003":
+                failure.unclosed.append(problem)
+            else:
+                failure.follow += 1
             continue
-        if typ == "ERROR":
-            problems.append((tok[4], tok[1], tok[2], tok[3]))
-            failed = True
+        if failure is not None:
+            if typ == "$END":
+                failure.finish()
+                failure = None
+                del state_stack[1:]
+                value_stack.clear()
             continue
         if typ == "$END" and not value_stack:
             continue
         while True:
             action = states[state_stack[-1]].get(typ)
             if action is None:
-                problems.append(_unexpected(text, tok, states[state_stack[-1]]))
-                failed = typ != "$END"
+                problem = _unexpected(text, tok, states[state_stack[-1]])
+                if typ != "$END":
+                    failure = _Failure(problem, len(problems))
+                problems.append(problem)
                 del state_stack[1:]
                 value_stack.clear()
                 break
@@ -290,6 +347,8 @@ def drive(text: str, problems: list) -> list:
                 break
             push_state(state)
             push_value(value)
+    if failure is not None:
+        failure.finish()
     return body
 
 
@@ -310,4 +369,4 @@ def _unexpected(text: str, tok, expected_actions: dict) -> tuple[str, int, int, 
         message += "; expected " + " or ".join(expected)
     if end == start:
         end = start + 1
-    return ("SYN001", start, min(end, len(text)) if end > start else end, message)
+    return Problem("SYN001", start, min(end, len(text)) if end > start else end, message)

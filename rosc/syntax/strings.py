@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # Escapes RouterOS understands inside "...": the character after the backslash
 # and what it stands for.
@@ -20,79 +21,135 @@ SIMPLE_ESCAPES = {
     "f": "\f",
     "v": "\v",
 }
-_HEX = set("0123456789abcdefABCDEF")
 _LINE_JOIN = re.compile(r"\\[ \t]*\r?\n[ \t]*")
 
 
-def decode(raw: str, base: int = 0) -> tuple[str, list[int], bool, list[tuple[int, int, str]]]:
+class OffsetMap:
+    """Where each character of a decoded string came from in the file, kept
+    as segments: a run of plain characters maps one to one, the character of
+    an escape (or the one character of a run of ``\\XX`` bytes) maps to
+    where its escape starts.  Memory grows with the escapes, not the length."""
+
+    __slots__ = ("values", "sources", "widths", "length", "end")
+
+    def __init__(self, length: int, end: int):
+        self.values: list[int] = []  # value offset where a segment starts
+        self.sources: list[int] = []  # file offset where it starts
+        self.widths: list[int] = []  # 0: plain run; else the escape's width in the file
+        self.length = length  # length of the value
+        self.end = end  # file offset of the end of the value (the closing quote)
+
+    def add(self, value: int, source: int, width: int) -> None:
+        self.values.append(value)
+        self.sources.append(source)
+        self.widths.append(width)
+
+    def start_of(self, index: int) -> int:
+        """File offset of value character ``index`` (the end for ``length``)."""
+        if index >= self.length or not self.values:
+            return self.end
+        i = bisect_right(self.values, index) - 1
+        if i < 0:
+            return self.end
+        width = self.widths[i]
+        return self.sources[i] + (index - self.values[i]) if width == 0 else self.sources[i]
+
+    def end_of(self, index: int) -> int:
+        """File offset just after value character ``index - 1``: the end of
+        a span that ends before value character ``index``."""
+        if index <= 0:
+            return self.start_of(0)
+        last = min(index, self.length) - 1
+        i = bisect_right(self.values, last) - 1
+        if i < 0:
+            return self.end
+        width = self.widths[i]
+        return self.sources[i] + (last - self.values[i]) + 1 if width == 0 else self.sources[i] + width
+
+
+def decode(raw: str, base: int = 0) -> tuple[str, OffsetMap, bool, list[tuple[int, int, str]]]:
     """Decode the string literal ``raw`` (with its quotes) found at ``base``.
 
-    Returns the value, the outer-file offset of each value character (plus
-    one entry for the end), whether the string interpolates ``$``, and a list
-    of problems as ``(start, end, message)``.
+    Returns the value, an ``OffsetMap`` from value characters to file
+    offsets, whether the string interpolates ``$``, and a list of problems
+    as ``(start, end, message)``.
     """
     body_end = len(raw) - 1 if len(raw) >= 2 and raw.endswith('"') and not _ends_escaped(raw) else len(raw)
     out: list[str] = []
-    offsets: list[int] = []
     problems: list[tuple[int, int, str]] = []
+    segments: list[tuple[int, int, int]] = []
     interpolated = False
+    length = 0
     i = 1
-    pending_bytes: list[int] = []
-    pending_offsets: list[int] = []
+    pending: list[int] = []  # bytes of a run of \XX escapes
+    pending_at = 0
+    pending_width = 0
 
-    def flush_bytes() -> None:
-        if pending_bytes:
-            text = bytes(pending_bytes).decode("utf-8", errors="surrogateescape")
-            # Map each decoded char to the offset of the escape it began at.
-            if len(text) == len(pending_bytes):
-                out.append(text)
-                offsets.extend(pending_offsets)
-            else:
-                pos = 0
-                for char in text:
-                    out.append(char)
-                    offsets.append(pending_offsets[pos])
-                    pos += len(char.encode("utf-8", errors="surrogateescape"))
-            pending_bytes.clear()
-            pending_offsets.clear()
+    def flush() -> int:
+        text = bytes(pending).decode("utf-8", errors="surrogateescape")
+        if len(text) == len(pending):  # one character a byte: one segment each
+            for k in range(len(text)):
+                segments.append((length + k, pending_at + 3 * k, 3))
+        else:  # multi-byte characters: map each to its first escape
+            k = 0
+            for n, char in enumerate(text):
+                segments.append((length + n, pending_at + 3 * k, 3 * len(char.encode("utf-8", errors="surrogateescape"))))
+                k += len(char.encode("utf-8", errors="surrogateescape"))
+        out.append(text)
+        pending.clear()
+        return len(text)
 
-    while i < body_end:
-        char = raw[i]
-        if char == "\\":
-            join = _LINE_JOIN.match(raw, i)
-            if join:
-                i = join.end()
-                continue
-            nxt = raw[i + 1] if i + 1 < body_end else ""
-            if nxt in _HEX and i + 2 < body_end and raw[i + 2] in _HEX:
-                pending_bytes.append(int(raw[i + 1 : i + 3], 16))
-                pending_offsets.append(base + i)
-                i += 3
-                continue
-            flush_bytes()
-            if nxt and nxt in SIMPLE_ESCAPES:
-                out.append(SIMPLE_ESCAPES[nxt])
-                offsets.append(base + i)
-                i += 2
-                continue
-            if not nxt:
-                problems.append((base + i, base + i + 1, "a backslash at the end of a string escapes nothing"))
-                i += 1
-                continue
-            problems.append((base + i, base + i + 2, f"unknown escape `\\{nxt}` in a string; write `\\\\` for a backslash"))
-            out.append(nxt)
-            offsets.append(base + i)
-            i += 2
+    for m in _ESCAPE_ANY.finditer(raw, 1, body_end):
+        at = m.start()
+        if at > i:  # the plain run before this escape
+            if pending:
+                length += flush()
+            run = raw[i:at]
+            if not interpolated and "$" in run:
+                interpolated = True
+            segments.append((length, base + i, 0))
+            out.append(run)
+            length += len(run)
+        i = m.end()
+        hexpair = m.group(2)
+        if hexpair is not None:
+            if not pending:
+                pending_at = base + at
+            pending.append(int(hexpair, 16))
             continue
-        flush_bytes()
-        if char == "$":
+        if pending:
+            length += flush()
+        if m.group(1) is not None:  # in-string line join
+            continue
+        char = m.group(3)
+        if char is None:
+            problems.append((base + at, base + at + 1, "a backslash at the end of a string escapes nothing"))
+            continue
+        sub = SIMPLE_ESCAPES.get(char)
+        if sub is None:
+            problems.append((base + at, base + at + 2, f"unknown escape `\\{char}` in a string; write `\\\\` for a backslash"))
+            sub = char
+        segments.append((length, base + at, 2))
+        out.append(sub)
+        length += 1
+    if pending:
+        length += flush()
+    if i < body_end:
+        run = raw[i:body_end]
+        if not interpolated and "$" in run:
             interpolated = True
-        out.append(char)
-        offsets.append(base + i)
-        i += 1
-    flush_bytes()
-    offsets.append(base + body_end)
+        segments.append((length, base + i, 0))
+        out.append(run)
+        length += len(run)
+    offsets = OffsetMap(length, base + body_end)
+    for value, source, width in segments:
+        offsets.add(value, source, width)
     return "".join(out), offsets, interpolated, problems
+
+
+# An escape: an in-string line join (group 1), two hex digits (group 2), any
+# other character (group 3), or a backslash at the very end.
+_ESCAPE_ANY = re.compile(r"\\(?:([ \t]*\r?\n[ \t]*)|([0-9A-Fa-f]{2})|(.)|\Z)", re.DOTALL)
 
 
 _ESCAPE = re.compile(r"\\(?:[ \t]*(\r?\n)[ \t]*|([0-9A-Fa-f]{2})|(.)|\Z)", re.DOTALL)
@@ -179,3 +236,26 @@ def quote(value: str) -> str:
             parts.append(char)
     parts.append('"')
     return "".join(parts)
+
+
+def spelling(raw: str) -> str:
+    """The string literal ``raw`` as written, with its quotes and escapes,
+    minus its in-string line joins (a ``\\`` at a line end and the indent
+    after it): how ``fmt`` writes it, and what its safety check compares."""
+    if "\n" not in raw:
+        return raw
+    return _ESCAPE_ANY.sub(_drop_join, raw)
+
+
+def _drop_join(m: re.Match) -> str:
+    return "" if m.group(1) is not None else m.group(0)
+
+
+def bare_spelling(spelled: str) -> str | None:
+    """The text of the literal ``spelled`` (from ``spelling``) when RouterOS
+    reads it the same without quotes (no escapes, nothing to interpolate,
+    only characters a bare word may hold), else None."""
+    body = spelled[1:-1]
+    if "\\" in body or _BARE_SAFE.match(body) is None:
+        return None
+    return body

@@ -51,11 +51,14 @@ class Variable:
 
 @dataclass(slots=True)
 class Substitution:
-    """Command substitution ``[ /ip address find ... ]``."""
+    """Command substitution ``[ /ip address find ... ]``; ``paren`` when it
+    was written in parentheses, ``(:pick $s 0 3)``, which RouterOS runs the
+    same way."""
 
     start: int
     end: int
     body: list["Statement"]
+    paren: bool = False
 
 
 @dataclass(slots=True)

@@ -42,6 +42,8 @@ def to_json(node, source: Source) -> dict:
         out["op"] = node.op
     elif kind is Substitution or kind is Block:
         out["body"] = [to_json(s, source) for s in node.body]
+        if kind is Substitution and node.paren:
+            out["paren"] = True
     elif kind is Expression:
         out["items"] = [to_json(i, source) for i in node.items]
     elif kind is Concat:
