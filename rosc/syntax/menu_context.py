@@ -14,6 +14,7 @@ import re
 from functools import cache
 
 from rosc.syntax import strings
+from rosc.syntax.scripting import script_command
 from rosc.syntax.tree import Arg, Block, Command, Comment, Concat, Expression, String, Substitution, Word
 
 # Commands every RouterOS menu understands (and the common scripting ones).
@@ -86,7 +87,8 @@ class _Resolver:
             if comments:
                 stmt.comments = comments
                 comments = []
-            self.split(stmt, current)
+            if not script_command(stmt, current):
+                self.split(stmt, current)
             if stmt.verb is None and not stmt.args:
                 current = stmt.menu
             for arg in stmt.args:
