@@ -153,8 +153,13 @@ def test_write_is_atomic_and_keeps_mode(tmp_path):
 
 def test_refuses_to_write_when_output_would_differ(monkeypatch, tmp_path):
     import rosc.format.formatter as formatting
+    from rosc.format.emitter import Layout, layout
 
-    monkeypatch.setattr(formatting, "emit", lambda script, text: text.replace("ether1", "ether2"))
+    def broken(script, text):
+        laid = layout(script, text)
+        return Layout(laid.text.replace("ether1", "ether2"), laid.parts, laid.headers)
+
+    monkeypatch.setattr(formatting, "layout", broken)
     result = formatting.format_text("/ip address add address=1.1.1.1/24 interface=ether1\n")
     assert result.output is None
     assert [d.code for d in result.diagnostics] == ["FMT001"]

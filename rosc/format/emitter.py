@@ -4,13 +4,24 @@ The canonical form is the one ``/export`` uses: a menu header line for each
 run of commands in the same menu, one command per line, ``add``/``set``
 arguments in alphabetical order (positional ones first), values quoted only
 where RouterOS needs quotes, and lines longer than 80 columns continued with
-`` \\`` and a 4-space indent.  Commands are never reordered, comments are
-kept, blank lines between statements are kept (runs of them become one).
+`` \\`` and a 4-space indent (``rosc.format.layout``).  Commands are never
+reordered, comments are kept, blank lines between statements are kept (runs
+of them become one).  Every value is written as it was spelled: a string
+keeps its escapes (``"\\C0"`` stays ``"\\C0"``), only the quotes RouterOS
+does not need are dropped and in-string line joins are redone.
+
+``layout`` also says where each statement went in the output, so that the
+formatter's safety check can re-read only the statements whose text
+changed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from rosc.format.layout import ATOM, BLOCK, INDENT, JOIN, SPACE, STRING, WIDTH, fill, fill_pieces
 from rosc.syntax import strings
+from rosc.syntax.menu_context import is_root_command
 from rosc.syntax.tree import (
     Arg,
     Block,
@@ -26,37 +37,92 @@ from rosc.syntax.tree import (
     Word,
 )
 
-WIDTH = 80
-INDENT = "    "
+__all__ = ["INDENT", "WIDTH", "Layout", "emit", "layout"]
+
 SORTED_VERBS = frozenset({"add", "set"})
+
+
+@dataclass(slots=True)
+class Layout:
+    """The canonical text of a script, and where its parts are in it.
+
+    ``parts``: for each statement that produced text (commands and
+    comments), ``(statement, start, end, menu)``: its text is
+    ``text[start:end]`` and it runs in ``menu`` there.  ``headers``: the
+    menu header lines written, as ``(start, end, menu)``.
+    """
+
+    text: str
+    parts: list = field(default_factory=list)
+    headers: list = field(default_factory=list)
 
 
 def emit(script: Script, text: str) -> str:
     """Return the canonical text of ``script`` (parsed from ``text``)."""
+    return layout(script, text).text
+
+
+def layout(script: Script, text: str) -> Layout:
+    """The canonical text of ``script`` with where each statement went."""
     out: list[str] = []
+    size = 0  # length of the text in ``out`` so far, with its line ends
+    parts: list = []
+    headers: list = []
     current: tuple[str, ...] = ()
     prev_end = None
+
+    def add(line: str) -> int:
+        nonlocal size
+        out.append(line)
+        start = size
+        size += len(line) + 1
+        return start
+
     for stmt in script.body:
-        lines: list[str] = []
+        blank = prev_end is not None and out and _blank_line_between(text, prev_end, stmt.start)
+        prev_end = stmt.end
         if type(stmt) is Comment:
-            lines.append(stmt.text.rstrip())
-        elif stmt.is_menu_change:
+            if blank:
+                add("")
+            start = add(stmt.text.rstrip())
+            parts.append((stmt, start, size - 1, current))
+            continue
+        header = None
+        relative = False
+        if stmt.is_menu_change:
             if stmt.menu != current:
-                lines.append(_header(stmt.menu))
-                current = stmt.menu
-        elif _wants_menu(stmt) and stmt.menu != current:
-            lines.append(_header(stmt.menu))
-            current = stmt.menu
-            lines.extend(_command_lines(stmt, text, relative=True, depth=0))
+                header = stmt.menu
+        elif _wants_menu(stmt):
+            relative = True
+            if stmt.menu != current:
+                header = stmt.menu
+        elif _is_root_relative(stmt):
+            relative = True  # written as it was, where the current menu is the root
+            if current:
+                header = ()
         else:
             relative = stmt.verb is not None and bool(stmt.menu) and stmt.menu == current
-            lines.extend(_command_lines(stmt, text, relative=relative, depth=0))
-        if lines:
-            if prev_end is not None and out and text.count("\n", prev_end, stmt.start) >= 2:
-                out.append("")
-            out.extend(lines)
-        prev_end = stmt.end
-    return "\n".join(out) + "\n" if out else ""
+        if header is None and stmt.is_menu_change:
+            continue
+        if blank:
+            add("")
+        if header is not None:
+            start = add(_header(header))
+            headers.append((start, size - 1, header))
+            current = header
+        if stmt.is_menu_change:
+            continue
+        lines = _command_lines(stmt, text, relative=relative, depth=0)
+        start = add(lines[0])
+        for line in lines[1:]:
+            add(line)
+        parts.append((stmt, start, size - 1, current))
+    body = "\n".join(out) + "\n" if out else ""
+    return Layout(body, parts, headers)
+
+
+def _blank_line_between(text: str, end: int, start: int) -> bool:
+    return text.count("\n", end, start) >= 2
 
 
 def _header(menu: tuple[str, ...]) -> str:
@@ -65,6 +131,19 @@ def _header(menu: tuple[str, ...]) -> str:
 
 def _is_script_command(cmd: Command) -> bool:
     return cmd.verb is not None and cmd.verb.text.startswith(":")
+
+
+def _is_root_relative(cmd: Command) -> bool:
+    """A command of the root menu written without `/` that rosc does not
+    know: written as it was, so it is read the same way again."""
+    return (
+        not cmd.menu
+        and not cmd.absolute
+        and not cmd.path
+        and cmd.verb is not None
+        and not _is_script_command(cmd)
+        and not is_root_command(cmd.verb.text)
+    )
 
 
 def _wants_menu(cmd: Command) -> bool:
@@ -106,8 +185,16 @@ def _ordered_args(cmd: Command) -> list:
         elif seen_named:
             return args  # positional after named: keep as written
     positional = [a for a in args if type(a) is not Arg]
-    named = sorted((a for a in args if type(a) is Arg), key=lambda a: a.name)
+    named = [a for a in args if type(a) is Arg]
+    for a, b in zip(named, named[1:]):
+        if a.name > b.name:
+            named.sort(key=_name)
+            break
     return positional + named
+
+
+def _name(arg: Arg) -> str:
+    return arg.name
 
 
 def _command_head(cmd: Command, relative: bool, top: bool = False) -> list[str]:
@@ -135,119 +222,126 @@ def _unquotes(cmd: Command) -> bool:
 
 def _command_lines(cmd: Command, text: str, relative: bool, depth: int) -> list[str]:
     """The lines of one command; ``relative`` drops its menu path."""
-    menu_command = _unquotes(cmd)
-    pieces = _command_head(cmd, relative, top=depth == 0)
-    pieces.extend(_element(arg, text, menu_command, depth) for arg in _ordered_args(cmd))
     indent = INDENT * depth
-    joined = " ".join(pieces)
-    if "\n" in joined:
-        return [indent + line if i == 0 else line for i, line in enumerate(joined.split("\n"))]
-    return _wrap(pieces, indent)
+    simple = _simple_pieces(cmd, text, relative, depth == 0)
+    if simple is not None:
+        return fill_pieces(simple[0], simple[1], indent)
+    return fill(_command_tokens(cmd, text, relative, depth, 0, top=depth == 0), indent)
 
 
-def _wrap(pieces: list[str], indent: str) -> list[str]:
-    line = indent + pieces[0] if pieces else indent
-    if len(line) + sum(len(p) + 1 for p in pieces[1:]) <= WIDTH:
-        return [" ".join([line, *pieces[1:]]) if pieces[1:] else line]
-    lines: list[str] = []
-    cont = indent + INDENT
-    for piece in pieces[1:]:
-        if len(line) + 1 + len(piece) + 2 <= WIDTH or line.strip() == "":
-            line = line + " " + piece
-            continue
-        lines.append(line + " \\")
-        if len(cont) + len(piece) + 2 > WIDTH and '="' in piece:
-            chunks = _split_string_piece(piece, WIDTH - len(cont) - 1)
-            for chunk in chunks[:-1]:
-                lines.append(cont + chunk + "\\")
-            line = cont + chunks[-1]
+def _simple_pieces(cmd: Command, text: str, relative: bool, top: bool):
+    """The pieces of a command made only of words, strings, plain variables
+    and ``key=`` such values (most of an export), for ``fill_pieces``; None
+    for any other command."""
+    pieces = _command_head(cmd, relative, top=top)
+    splits: dict[int, tuple[int, bool]] = {}
+    unquote = _unquotes(cmd)
+    for arg in _ordered_args(cmd):
+        kind = type(arg)
+        if kind is Arg:
+            key = arg.name if arg.key_end - arg.start == len(arg.name) else strings.spelling(text[arg.start : arg.key_end])
+            value = arg.value
+            vkind = type(value)
+            if value is None:
+                pieces.append(key + "=")
+            elif vkind is Word:
+                pieces.append(key + "=" + value.text)
+            elif vkind is String:
+                spelled = strings.spelling(value.raw)
+                bare = strings.bare_spelling(spelled) if unquote else None
+                if bare is not None:
+                    pieces.append(key + "=" + bare)
+                else:
+                    splits[len(pieces)] = (len(key) + 1, value.interpolated)
+                    pieces.append(key + "=" + spelled)
+            else:
+                return None
+        elif kind is Word:
+            pieces.append(arg.text)
+        elif kind is String:
+            pieces.append(strings.spelling(arg.raw))
+        elif kind is Variable and not arg.quoted:
+            pieces.append("$" + arg.name)
         else:
-            line = cont + piece
-    lines.append(line)
-    return lines
+            return None
+    return pieces, splits
 
 
-def _split_string_piece(piece: str, width: int) -> list[str]:
-    """Split ``key="long string"`` into chunks joined by RouterOS's
-    in-string continuation (``\\`` at the line end, indent skipped on the
-    next line).  Never splits an escape or before white space."""
-    chunks: list[str] = []
-    start = 0
-    n = len(piece)
-    while n - start > width:
-        cut = start + width
-        # step back out of an escape sequence and off white space
-        while cut > start + 1:
-            if piece[cut] in " \t":
-                cut -= 1
-                continue
-            back = cut - 1
-            run = 0
-            while back >= start and piece[back] == "\\":
-                run += 1
-                back -= 1
-            if run % 2 == 1:  # piece[cut] is escaped
-                cut -= 1
-                continue
-            if cut - 2 >= start and piece[cut - 2] == "\\" and _is_hex_escape(piece, cut - 2):
-                cut -= 2
-                continue
-            break
-        if cut <= start + 1:
-            break
-        chunks.append(piece[start:cut])
-        start = cut
-    chunks.append(piece[start:])
-    return chunks
+def _command_tokens(cmd: Command, text: str, relative: bool, depth: int, level: int, top: bool = False) -> list:
+    tokens: list = []
+    head = _command_head(cmd, relative, top=top)
+    for i, word in enumerate(head):
+        if i:
+            tokens.append((SPACE, level))
+        tokens.append((ATOM, word))
+    unquote = _unquotes(cmd)
+    for arg in _ordered_args(cmd):
+        if tokens:
+            tokens.append((SPACE, level))
+        _element(arg, text, unquote, depth, level, tokens)
+    return tokens
 
 
-def _is_hex_escape(piece: str, at: int) -> bool:
-    hexdigits = "0123456789abcdefABCDEF"
-    return at + 2 < len(piece) and piece[at + 1] in hexdigits and piece[at + 2] in hexdigits
-
-
-def _element(node, text: str, menu_command: bool, depth: int) -> str:
+def _element(node, text: str, unquote: bool, depth: int, level: int, out: list) -> None:
     if type(node) is Arg:
+        key = node.name if node.key_end - node.start == len(node.name) else strings.spelling(text[node.start : node.key_end])
         if node.value is None:
-            return node.name + "="
-        key = node.name if _plain_key(node.name) else strings.quote(node.name)
-        return key + "=" + _value(node.value, text, menu_command, depth)
-    return _value(node, text, False, depth)
+            out.append((ATOM, key + "="))
+            return
+        out.append((ATOM, key + "="))
+        value = node.value
+        if type(value) is String:
+            spelled = strings.spelling(value.raw)
+            bare = strings.bare_spelling(spelled) if unquote else None
+            out.append((ATOM, bare) if bare is not None else (STRING, spelled, value.interpolated))
+            return
+        _value(value, text, depth, level, out)
+        return
+    _value(node, text, depth, level, out)
 
 
-def _plain_key(name: str) -> bool:
-    return bool(name) and all(c.isalnum() or c in "_.-" for c in name) and name.isascii()
-
-
-def _value(node, text: str, unquote: bool, depth: int) -> str:
+def _value(node, text: str, depth: int, level: int, out: list) -> None:
     kind = type(node)
     if kind is Word:
-        return node.text
-    if kind is String:
-        if node.interpolated:
-            return node.raw
-        if unquote and not strings.needs_quotes(node.value):
-            return node.value
-        return strings.quote(node.value)
-    if kind is Variable:
-        return "$" + (strings.quote(node.name) if node.quoted else node.name)
-    if kind is Concat:
-        return "".join(_value(p, text, False, depth) for p in node.parts)
-    if kind is Expression:
-        parts: list[str] = []
+        out.append((ATOM, node.text))
+    elif kind is String:
+        out.append((ATOM, strings.spelling(node.raw)))
+    elif kind is Variable:
+        out.append((ATOM, "$" + strings.spelling(text[node.start + 1 : node.end]) if node.quoted else "$" + node.name))
+    elif kind is Concat:
+        for part in node.parts:
+            _value(part, text, depth, level, out)
+    elif kind is Expression:
+        out.append((ATOM, "("))
         prev = None
         for item in node.items:
             if prev is not None and item.start > prev.end:
-                parts.append(" ")
-            parts.append(item.op if type(item) is Operator else _value(item, text, False, depth))
+                out.append((SPACE, level + 1))
+            if type(item) is Operator:
+                out.append((ATOM, item.op))
+            else:
+                _value(item, text, depth, level + 1, out)
             prev = item
-        return "(" + "".join(parts) + ")"
-    if kind is Substitution:
-        inner = _inline_body(node.body, text, depth)
-        return "[ " + inner + " ]" if inner else "[]"
-    if kind is Block:
-        return _block(node, text, depth)
-    raise TypeError(f"unexpected node {kind.__name__}")
+        out.append((ATOM, ")"))
+    elif kind is Substitution:
+        _substitution(node, text, depth, level, out)
+    elif kind is Block:
+        _block(node, text, depth, level, out)
+    else:
+        raise TypeError(f"unexpected node {kind.__name__}")
+
+
+def _substitution(node: Substitution, text: str, depth: int, level: int, out: list) -> None:
+    opener, closer = ("(", ")") if node.paren else ("[ ", " ]")
+    if not node.body:
+        out.append((ATOM, "()" if node.paren else "[]"))
+        return
+    if any(type(s) is Comment for s in node.body):
+        out.append((BLOCK, opener.strip(), _multiline_body(node.body, text, depth), INDENT * depth + closer.strip()))
+        return
+    out.append((ATOM, opener))
+    _inline_body(node.body, text, depth, level + 1, out)
+    out.append((ATOM, closer))
 
 
 def _is_array(block: Block) -> bool:
@@ -259,49 +353,81 @@ def _is_array(block: Block) -> bool:
     return True
 
 
-def _block(block: Block, text: str, depth: int) -> str:
+def _block(block: Block, text: str, depth: int, level: int, out: list) -> None:
     if not block.body:
-        return "{}"
+        out.append((ATOM, "{}"))
+        return
     if _is_array(block):
-        return "{" + ";".join(_element(s.args[0], text, False, depth) for s in block.body) + "}"
-    multiline = any(type(s) is Comment for s in block.body) or _spans_lines(block, text)
-    if not multiline:
-        inline = _inline_body(block.body, text, depth)
-        if "\n" not in inline:
-            return "{ " + inline + " }"
-    return "{" + _multiline_body(block.body, text, depth) + "}"
+        if _elements_on_lines(block, text):  # one element a line, as written
+            lines = []
+            inner = INDENT * (depth + 1)
+            for i, stmt in enumerate(block.body):
+                tokens: list = []
+                _element(stmt.args[0], text, False, depth + 1, 0, tokens)
+                if i < len(block.body) - 1:
+                    tokens.append((ATOM, ";"))
+                lines.extend(fill(tokens, inner))
+            out.append((BLOCK, "{", lines, INDENT * depth + "}"))
+            return
+        out.append((ATOM, "{"))
+        for i, stmt in enumerate(block.body):
+            if i:
+                out.append((ATOM, ";"))
+                out.append((JOIN, level + 1))
+            _element(stmt.args[0], text, False, depth, level + 1, out)
+        out.append((ATOM, "}"))
+        return
+    if any(type(s) is Comment for s in block.body) or _spans_lines(block, text):
+        out.append((BLOCK, "{", _multiline_body(block.body, text, depth), INDENT * depth + "}"))
+        return
+    out.append((ATOM, "{ "))
+    _inline_body(block.body, text, depth, level + 1, out)
+    out.append((ATOM, " }"))
 
 
 def _spans_lines(block: Block, text: str) -> bool:
-    """True when the block's statements were written on separate lines."""
+    """True when the block's statements were written on separate lines (a
+    line continued with `\\` is one line)."""
     body = block.body
     for a, b in zip(body, body[1:]):
-        between = text[a.end : b.start]
-        if "\n" in between and ";" not in between:
+        if _line_break(text, a.end, b.start) and ";" not in text[a.end : b.start]:
             return True
     first, last = body[0], body[-1]
-    return "\n" in text[block.start : first.start] or "\n" in text[last.end : block.end]
+    return _line_break(text, block.start, first.start) or _line_break(text, last.end, block.end)
 
 
-def _inline_body(body: list, text: str, depth: int) -> str:
-    if any(type(s) is Comment for s in body):
-        return _multiline_body(body, text, depth)
-    return "; ".join(_inline_command(stmt, text, depth) for stmt in body)
+def _elements_on_lines(block: Block, text: str) -> bool:
+    """True when the elements of an array were written on lines of their
+    own (not only continued: a long array continued with `\\` is one line)."""
+    body = block.body
+    return any(_line_break(text, a.end, b.start) for a, b in zip(body, body[1:]))
 
 
-def _inline_command(cmd: Command, text: str, depth: int) -> str:
-    menu_command = _unquotes(cmd)
-    pieces = _command_head(cmd, False)
-    pieces.extend(_element(a, text, menu_command, depth) for a in _ordered_args(cmd))
-    return " ".join(pieces)
+def _line_break(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (between tokens) ends a line other than
+    by a line continuation."""
+    at = text.find("\n", start, end)
+    while at != -1:
+        before = text[start:at].rstrip(" \t\r")
+        if not before.endswith("\\"):
+            return True
+        at = text.find("\n", at + 1, end)
+    return False
 
 
-def _multiline_body(body: list, text: str, depth: int) -> str:
-    lines = [""]
+def _inline_body(body: list, text: str, depth: int, level: int, out: list) -> None:
+    for i, stmt in enumerate(body):
+        if i:
+            out.append((ATOM, ";"))
+            out.append((SPACE, level))
+        out.extend(_command_tokens(stmt, text, False, depth, level))
+
+
+def _multiline_body(body: list, text: str, depth: int) -> list[str]:
+    lines: list[str] = []
     for stmt in body:
         if type(stmt) is Comment:
             lines.append(INDENT * (depth + 1) + stmt.text.rstrip())
         else:
             lines.extend(_command_lines(stmt, text, relative=False, depth=depth + 1))
-    lines.append(INDENT * depth)
-    return "\n".join(lines)
+    return lines
