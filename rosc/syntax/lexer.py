@@ -419,10 +419,12 @@ def _unclosed_at_end(stack: list) -> Iterator[Token]:
     rest = stack[MAX_UNCLOSED:]
     for i, (char, at) in enumerate(shown):
         notes, refs = [], []
+        if i == 0:
+            notes.append("everything after it, to the end of the file, is read as part of it")
         last = i == len(shown) - 1
         if rest and last:
-            notes = [f"{len(rest):,} more brackets, braces and parentheses opened after this one are never "
-                     "closed either; the last at {@0}"]
+            notes.append(f"{len(rest):,} more brackets, braces and parentheses opened after this one are never "
+                         "closed either; the last at {@0}")
             refs = [rest[-1][1]]
         tok = _error("SYN003", at, at + 1, f"this {_NAMES[char]} is never closed: `{_CLOSER_OF[char]}` is missing", notes, refs, eof=True)
         tok[5].more = len(rest) if last else 0

@@ -220,7 +220,7 @@ class _Builder:
 
 
 _intern = sys.intern
-_KV_ITEM = re.compile(r'([A-Za-z0-9_.\-]+)=((?:"(?:[^"\\]|\\.)*")|[^\s"\[\](){};\\$]+)', re.DOTALL)
+_KV_ITEM = re.compile(r'([A-Za-z0-9_.\-]+)=("[^"\\]*+(?:\\.[^"\\]*+)*+"|[^\s"\[\](){};\\$]+)', re.DOTALL)
 
 
 def parse_statements(text: str, problems: list) -> list:
@@ -242,8 +242,9 @@ _ALWAYS_REPORTED = frozenset({"SYN006", "SYN011"})
 
 class _Failure:
     """The errors of one top-level statement: the first is reported, those
-    after it are follow-ons, counted in a note of the first (an unclosed
-    bracket found at the end of the text is named there)."""
+    after it are follow-ons, counted in a note of the first (brackets left
+    open at the end of the text are named there; when they are the first
+    error, each is reported)."""
 
     __slots__ = ("primary", "index", "follow", "unclosed")
 
@@ -301,8 +302,8 @@ def drive(text: str, problems: list) -> list:
                 problems.append(problem)
                 del state_stack[1:]
                 value_stack.clear()
-            elif problem[0] in _ALWAYS_REPORTED:
-                problems.append(problem)
+            elif problem[0] in _ALWAYS_REPORTED or (problem.eof and failure.primary.eof):
+                problems.append(problem)  # (brackets left open: one error each)
             elif problem.eof and problem[0] == "SYN003":
                 failure.unclosed.append(problem)
             else:

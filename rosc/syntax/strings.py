@@ -67,33 +67,35 @@ class OffsetMap:
         return self.sources[i] + (last - self.values[i]) + 1 if width == 0 else self.sources[i] + width
 
 
-def decode(raw: str, base: int = 0) -> tuple[str, OffsetMap, bool, list[tuple[int, int, str]]]:
+def decode(raw: str, base: int = 0, offsets: bool = True) -> tuple[str, OffsetMap | None, bool, list[tuple[int, int, str]]]:
     """Decode the string literal ``raw`` (with its quotes) found at ``base``.
 
     Returns the value, an ``OffsetMap`` from value characters to file
-    offsets, whether the string interpolates ``$``, and a list of problems
-    as ``(start, end, message)``.
+    offsets (None when ``offsets`` is false), whether the string
+    interpolates ``$``, and a list of problems as ``(start, end, message)``.
     """
     body_end = len(raw) - 1 if len(raw) >= 2 and raw.endswith('"') and not _ends_escaped(raw) else len(raw)
     out: list[str] = []
     problems: list[tuple[int, int, str]] = []
-    segments: list[tuple[int, int, int]] = []
+    mapping = OffsetMap(0, 0)
+    segment = mapping.add if offsets else _ignore
     interpolated = False
     length = 0
     i = 1
     pending: list[int] = []  # bytes of a run of \XX escapes
     pending_at = 0
-    pending_width = 0
 
     def flush() -> int:
         text = bytes(pending).decode("utf-8", errors="surrogateescape")
-        if len(text) == len(pending):  # one character a byte: one segment each
+        if not offsets:
+            pass
+        elif len(text) == len(pending):  # one character a byte: one segment each
             for k in range(len(text)):
-                segments.append((length + k, pending_at + 3 * k, 3))
+                segment(length + k, pending_at + 3 * k, 3)
         else:  # multi-byte characters: map each to its first escape
             k = 0
             for n, char in enumerate(text):
-                segments.append((length + n, pending_at + 3 * k, 3 * len(char.encode("utf-8", errors="surrogateescape"))))
+                segment(length + n, pending_at + 3 * k, 3 * len(char.encode("utf-8", errors="surrogateescape")))
                 k += len(char.encode("utf-8", errors="surrogateescape"))
         out.append(text)
         pending.clear()
@@ -107,7 +109,7 @@ def decode(raw: str, base: int = 0) -> tuple[str, OffsetMap, bool, list[tuple[in
             run = raw[i:at]
             if not interpolated and "$" in run:
                 interpolated = True
-            segments.append((length, base + i, 0))
+            segment(length, base + i, 0)
             out.append(run)
             length += len(run)
         i = m.end()
@@ -129,7 +131,7 @@ def decode(raw: str, base: int = 0) -> tuple[str, OffsetMap, bool, list[tuple[in
         if sub is None:
             problems.append((base + at, base + at + 2, f"unknown escape `\\{char}` in a string; write `\\\\` for a backslash"))
             sub = char
-        segments.append((length, base + at, 2))
+        segment(length, base + at, 2)
         out.append(sub)
         length += 1
     if pending:
@@ -138,13 +140,16 @@ def decode(raw: str, base: int = 0) -> tuple[str, OffsetMap, bool, list[tuple[in
         run = raw[i:body_end]
         if not interpolated and "$" in run:
             interpolated = True
-        segments.append((length, base + i, 0))
+        segment(length, base + i, 0)
         out.append(run)
         length += len(run)
-    offsets = OffsetMap(length, base + body_end)
-    for value, source, width in segments:
-        offsets.add(value, source, width)
-    return "".join(out), offsets, interpolated, problems
+    mapping.length = length
+    mapping.end = base + body_end
+    return "".join(out), mapping if offsets else None, interpolated, problems
+
+
+def _ignore(value: int, source: int, width: int) -> None:
+    pass
 
 
 # An escape: an in-string line join (group 1), two hex digits (group 2), any
@@ -166,7 +171,7 @@ def decode_value(raw: str, base: int = 0) -> tuple[str, bool, list[tuple[int, in
         unescaped_dollar = body.replace("\\$", "")
         return body.replace('\\"', '"').replace("\\$", "$"), "$" in unescaped_dollar, []
     if _ESCAPE_HEX.search(body):
-        value, _offsets, interpolated, problems = decode(raw, base)
+        value, _offsets, interpolated, problems = decode(raw, base, offsets=False)
         return value, interpolated, problems
     problems: list[tuple[int, int, str]] = []
 
