@@ -163,3 +163,18 @@ def test_refuses_to_write_when_output_would_differ(monkeypatch, tmp_path):
     result = formatting.format_text("/ip address add address=1.1.1.1/24 interface=ether1\n")
     assert result.output is None
     assert [d.code for d in result.diagnostics] == ["FMT001"]
+
+
+def test_escapes_are_kept_as_written():
+    # `\De` is a hex escape (byte 0xDE), `\U` an unknown one: both stay as typed
+    text = '/system note\nset note="C:\\Users\\User\\Desktop" show-at-login=no\n:put "\\C0\\c0\\4F\\_\\$\\?\\a"\n'
+    out = fmt(text)
+    assert '"C:\\Users\\User\\Desktop"' in out and ':put "\\C0\\c0\\4F\\_\\$\\?\\a"' in out
+    out.encode("utf-8")  # no bytes that are not text
+
+
+def test_a_path_then_a_word_keeps_its_path():
+    text = "/ip firewall filter\nip address 10.0.0.1\n/ip route add gateway=10.0.0.254\n"
+    out = fmt(text)
+    assert signature(parse_text(out).script) == signature(parse_text(text).script)
+    assert "ip address 10.0.0.1" in out

@@ -98,3 +98,47 @@ def test_any_bytes_give_diagnostics_not_exceptions(data):
     formatted = format_bytes(data, "fuzz.rsc")
     if formatted.output is not None:
         assert format_text(formatted.output).output == formatted.output
+
+
+# Every escape RouterOS has, hex in both cases, and the characters around
+# them that are easy to get wrong: quotes, `$`, white space, non-ASCII.
+ESCAPES = ['\\"', "\\\\", "\\n", "\\r", "\\t", "\\$", "\\?", "\\_", "\\a", "\\b", "\\f", "\\v"]
+string_pieces = st.one_of(
+    st.sampled_from(ESCAPES),
+    st.from_regex(r"\\[0-9A-F]{2}", fullmatch=True),
+    st.from_regex(r"\\[0-9a-f]{2}", fullmatch=True),
+    st.text(alphabet=st.characters(blacklist_characters='"\\$\r\n', blacklist_categories=("Cs",)), min_size=1, max_size=12),
+    st.sampled_from([" ", "  ", "$name", "$", "\u00e9", "\u0416", "C:", "#"]),
+)
+string_bodies = st.lists(string_pieces, max_size=40).map("".join)
+
+
+def _literals(script) -> list[str]:
+    from rosc.syntax.tree import String, walk
+
+    return [strings.spelling(n.raw) for n in walk(script) if type(n) is String]
+
+
+@settings(max_examples=int(__import__("os").environ.get("ROSC_HYPOTHESIS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(string_bodies, st.sampled_from(["comment", "name", "note"]), st.integers(0, 3))
+def test_every_escape_survives_fmt_byte_for_byte(body, key, where):
+    literal = f'"{body}"'
+    text = [
+        f"/system note\nset note={literal} show-at-login=no\n",
+        f"/ip address\nadd address=10.0.0.1/24 {key}={literal} interface=ether1\n",
+        f":local s {literal}\n:put ($s . {literal})\n",
+        f":global a {{{literal};\"k\"={literal}}}\n",
+    ][where]
+    first = parse_text(text)
+    assert not first.has_errors, [d.message for d in first.diagnostics]
+    result = format_text(text)
+    assert result.output is not None, [d.message for d in result.diagnostics]
+    again = parse_text(result.output)
+    before = _literals(first.script)
+    after = _literals(again.script)
+    if where < 2 and strings.bare_spelling(literal) is not None:
+        assert after == []  # a setting that needs no quotes loses them, nothing else
+        assert f"={body}" in result.output
+    else:
+        assert after == before == [literal] * len(before)
+    assert format_text(result.output).output == result.output

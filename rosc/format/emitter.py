@@ -69,29 +69,36 @@ def layout(script: Script, text: str) -> Layout:
     parts: list = []
     headers: list = []
     current: tuple[str, ...] = ()
+    written_in: tuple[str, ...] = ()  # the menu the input runs each statement in
     prev_end = None
-
-    def add(line: str) -> int:
-        nonlocal size
-        out.append(line)
-        start = size
-        size += len(line) + 1
-        return start
-
+    count = text.count
     for stmt in script.body:
-        blank = prev_end is not None and out and _blank_line_between(text, prev_end, stmt.start)
+        blank = prev_end is not None and out and count("\n", prev_end, stmt.start) >= 2
         prev_end = stmt.end
+        source_menu = written_in
+        if type(stmt) is Command and stmt.verb is None and not stmt.args:
+            written_in = stmt.menu
         if type(stmt) is Comment:
             if blank:
-                add("")
-            start = add(stmt.text.rstrip())
-            parts.append((stmt, start, size - 1, current))
+                out.append("")
+                size += 1
+            line = stmt.text.rstrip()
+            out.append(line)
+            parts.append((stmt, size, size + len(line), current))
+            size += len(line) + 1
             continue
         header = None
         relative = False
-        if stmt.is_menu_change:
-            if stmt.menu != current:
-                header = stmt.menu
+        menu_change = stmt.verb is None and not stmt.args and (stmt.absolute or bool(stmt.path))
+        if menu_change:
+            if stmt.menu == current:
+                continue
+            header = stmt.menu
+        elif _as_written(stmt):
+            # a path, then words that would read differently on their own
+            # (`/ip address :put`, `ip address /x`): in the menu it was in
+            if not stmt.absolute and current != source_menu:
+                header = source_menu
         elif _wants_menu(stmt):
             relative = True
             if stmt.menu != current:
@@ -102,31 +109,35 @@ def layout(script: Script, text: str) -> Layout:
                 header = ()
         else:
             relative = stmt.verb is not None and bool(stmt.menu) and stmt.menu == current
-        if header is None and stmt.is_menu_change:
-            continue
         if blank:
-            add("")
+            out.append("")
+            size += 1
         if header is not None:
-            start = add(_header(header))
-            headers.append((start, size - 1, header))
+            line = _header(header)
+            out.append(line)
+            headers.append((size, size + len(line), header))
+            size += len(line) + 1
             current = header
-        if stmt.is_menu_change:
+        if menu_change:
             continue
         lines = _command_lines(stmt, text, relative=relative, depth=0)
-        start = add(lines[0])
-        for line in lines[1:]:
-            add(line)
+        start = size
+        for line in lines:
+            size += len(line) + 1
+        out.extend(lines)
         parts.append((stmt, start, size - 1, current))
     body = "\n".join(out) + "\n" if out else ""
     return Layout(body, parts, headers)
 
 
-def _blank_line_between(text: str, end: int, start: int) -> bool:
-    return text.count("\n", end, start) >= 2
-
-
 def _header(menu: tuple[str, ...]) -> str:
     return "/" + " ".join(menu)
+
+
+def _as_written(cmd: Command) -> bool:
+    """A path with no command, then a word: the path stays with it, or the
+    word would read as the command (or a path) once the path is gone."""
+    return cmd.verb is None and bool(cmd.path) and bool(cmd.args) and type(cmd.args[0]) is Word
 
 
 def _is_script_command(cmd: Command) -> bool:
@@ -234,34 +245,44 @@ def _simple_pieces(cmd: Command, text: str, relative: bool, top: bool):
     and ``key=`` such values (most of an export), for ``fill_pieces``; None
     for any other command."""
     pieces = _command_head(cmd, relative, top=top)
+    append = pieces.append
     splits: dict[int, tuple[int, bool]] = {}
     unquote = _unquotes(cmd)
+    spelling = strings.spelling
     for arg in _ordered_args(cmd):
         kind = type(arg)
         if kind is Arg:
-            key = arg.name if arg.key_end - arg.start == len(arg.name) else strings.spelling(text[arg.start : arg.key_end])
             value = arg.value
             vkind = type(value)
+            if vkind is Word:
+                piece = text[arg.start : arg.end]  # `key=value` as written
+                if "\n" in piece:
+                    return None
+                append(piece)
+                continue
             if value is None:
-                pieces.append(key + "=")
-            elif vkind is Word:
-                pieces.append(key + "=" + value.text)
-            elif vkind is String:
-                spelled = strings.spelling(value.raw)
-                bare = strings.bare_spelling(spelled) if unquote else None
-                if bare is not None:
-                    pieces.append(key + "=" + bare)
-                else:
-                    splits[len(pieces)] = (len(key) + 1, value.interpolated)
-                    pieces.append(key + "=" + spelled)
-            else:
+                append(text[arg.start : arg.key_end] + "=")
+                continue
+            if vkind is not String:
                 return None
+            key = text[arg.start : arg.key_end]
+            if "\n" in key:
+                return None
+            raw = value.raw
+            spelled = spelling(raw) if "\n" in raw else raw
+            if unquote:
+                bare = strings.bare_spelling(spelled)
+                if bare is not None:
+                    append(key + "=" + bare)
+                    continue
+            splits[len(pieces)] = (len(key) + 1, value.interpolated)
+            append(key + "=" + spelled)
         elif kind is Word:
-            pieces.append(arg.text)
+            append(arg.text)
         elif kind is String:
-            pieces.append(strings.spelling(arg.raw))
+            append(spelling(arg.raw))
         elif kind is Variable and not arg.quoted:
-            pieces.append("$" + arg.name)
+            append("$" + arg.name)
         else:
             return None
     return pieces, splits

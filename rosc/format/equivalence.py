@@ -55,13 +55,10 @@ def _command(cmd: Command) -> tuple:
     verb = cmd.verb.text if cmd.verb is not None else None
     unquote = verb in _SORTED_VERBS
     args = [_element(a, unquote) for a in cmd.args]
-    # The menu matters to menu commands and written paths, not to script
-    # commands (`:put`) or blocks, whose relative commands inside record
-    # their own.
-    if verb is None or (verb.startswith(":") and not cmd.path and not cmd.absolute):
-        menu = None
-    else:
-        menu = cmd.menu
+    # The menu matters to menu commands, not to script commands (`:put`,
+    # the same in every menu) or blocks, whose relative commands inside
+    # record their own.
+    menu = None if verb is None or verb.startswith(":") else cmd.menu
     if unquote:
         positional = tuple(a for a, src in zip(args, cmd.args) if type(src) is not Arg)
         named = tuple(sorted((a for a, src in zip(args, cmd.args) if type(src) is Arg), key=lambda a: a[1]))

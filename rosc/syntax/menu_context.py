@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from rosc.syntax import strings
-from rosc.syntax.scripting import script_command
+from rosc.syntax.scripting import command_after_path, script_command
 from rosc.syntax.tree import Arg, Block, Command, Comment, Concat, Expression, String, Substitution, Word
 
 # Commands every RouterOS menu understands (and the common scripting ones).
@@ -89,6 +89,7 @@ class _Resolver:
                 comments = []
             if not script_command(stmt, current):
                 self.split(stmt, current)
+                command_after_path(stmt)
             if stmt.verb is None and not stmt.args:
                 current = stmt.menu
             for arg in stmt.args:

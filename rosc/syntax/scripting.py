@@ -11,7 +11,9 @@ that menu's command (``set`` and ``find`` are everywhere), so a colon-less
 word is read as the scripting command only at the root.
 
 A command word may also be written right against what follows it when that
-is a delimiter (``:if($x > 1) do={...}``, ``:put[:len $s]``).
+is a delimiter (``:if($x > 1) do={...}``, ``:put[:len $s]``), and a
+``:command`` may follow a menu path (``/ip address :put [find]``, the
+"[prefix] [path] command" of the manual's command line).
 
 Either way the tree is the one the colon form gives: the verb is a ``Word``
 whose text is ``:if`` (its span covers what was written), so the model, the
@@ -69,3 +71,13 @@ def script_command(cmd: Command, current: tuple[str, ...]) -> bool:
         cmd.menu = current
         return True
     return False
+
+
+def command_after_path(cmd: Command) -> None:
+    """A ``:command`` written after a menu path is the command (run in that
+    menu), not an argument of none."""
+    if cmd.verb is None and cmd.args and (cmd.path or cmd.absolute):
+        first = cmd.args[0]
+        if type(first) is Word and len(first.text) > 1 and first.text[0] == ":" and first.text[1].isalpha():
+            cmd.verb = first
+            cmd.args = cmd.args[1:]
