@@ -45,25 +45,31 @@ class FormatResult:
 
 
 def format_text(text: str, path: str = "<stdin>") -> FormatResult:
-    return _format(parse_text(text, path))
+    return _without_gc(lambda: _format(parse_text(text, path)))
 
 
 def format_bytes(data: bytes, path: str = "<stdin>") -> FormatResult:
-    return _format(parse_bytes(data, path))
+    return _without_gc(lambda: _format(parse_bytes(data, path)))
+
+
+def _without_gc(run):
+    """Nothing fmt makes is cyclic: the garbage collector would only walk
+    the syntax tree (millions of objects for a big export) to find nothing."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return run()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _format(result) -> FormatResult:
     diagnostics = list(result.diagnostics)
     if result.has_errors:
         return FormatResult(result.source, None, diagnostics)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # nothing made here is cyclic: collecting only costs time
-    try:
-        laid = layout(result.script, result.source.text)
-        safe = same_meaning(result, laid)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    laid = layout(result.script, result.source.text)
+    safe = same_meaning(result, laid)
     if not safe:
         diagnostics.append(
             Diagnostic(
