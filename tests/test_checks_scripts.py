@@ -349,6 +349,30 @@ def test_bad_input_never_breaks_the_analysis():
         lint_bytes(text.encode(), "t.rsc")
 
 
+# --------------------------------------------------------------------------- commands inside scripts
+
+
+def test_commands_inside_scripts_are_checked_where_they_are_written():
+    # the vocabulary checks see the commands of stored scripts, with their
+    # place in the file (the parser maps embedded scripts back)
+    text = ('/system script add name=s source=":if (true) do={ /ip adress print }"\n'
+            '/system scheduler add name=j on-event={ /ip firewall filter add chain=input actoin=drop }\n')
+    found = {d.code: pointed(text, d) for d in diags(text)}
+    assert found == {"VOC001": "/ip adress", "VOC002": "actoin"}
+
+
+def test_the_analysis_lists_the_commands_stored_scripts_run():
+    from rosc.model.scripts import analyze
+    from rosc.syntax.parser import parse_text
+
+    text = ('/ip address add address=10.0.0.1/24 interface=ether1\n'
+            '/system script add name=s source="/ip address add address=10.0.1.1/24 interface=ether2"\n'
+            ':global f do={ /ip route add gateway=10.0.0.254 }\n')
+    result = parse_text(text)
+    stored = [(cmd.menu_path, unit.kind) for cmd, unit in analyze(result.script, result.source).stored_commands()]
+    assert stored == [("/ip address", "script"), ("/ip route", "function")]
+
+
 # --------------------------------------------------------------------------- the corpus
 
 # Findings on the real-world corpus, each read and confirmed: file, line,

@@ -11,7 +11,7 @@ from rosc.checks.scripts import script_analysis
 from rosc.diagnostics import Severity
 from rosc.model.script_env import KEYWORDS
 from rosc.model.script_walk import script_word
-from rosc.syntax.tree import Arg, Comment, Word, walk
+from rosc.syntax.tree import Arg, Block, Comment, Concat, Expression, Substitution, Word
 
 # Most positional values each scripting command takes; a `#...` word beyond
 # them cannot be a value.
@@ -60,11 +60,9 @@ def comment_after_command(ctx):
 )
 def comment_not_continued(ctx):
     text = ctx.source.text
-    for node in walk(ctx.device.script):
-        if type(node) is not Comment or text[node.start : node.end] != node.text:
-            continue  # comments of scripts inside strings have their own text
-        if not node.text.rstrip().endswith("\\"):
-            continue
+    for node in _comments(ctx.device.script.body):
+        if not node.text.rstrip().endswith("\\") or text[node.start : node.end] != node.text:
+            continue  # (comments of scripts inside strings have their own text)
         line_end = text.find("\n", node.end)
         if line_end == -1:
             continue
@@ -82,6 +80,33 @@ def comment_not_continued(ctx):
                    "`#` in front of each of them."],
             fix=f"put `#` at the start of line {line} too, or remove the backslash",
         )
+
+
+def _comments(body):
+    """The comments of a body and of the blocks nested in its commands."""
+    stack = [body]
+    while stack:
+        for stmt in stack.pop():
+            if type(stmt) is Comment:
+                yield stmt
+            else:
+                for arg in stmt.args:
+                    _push_bodies(arg, stack)
+
+
+def _push_bodies(node, stack) -> None:
+    kind = type(node)
+    if kind is Block or kind is Substitution:
+        stack.append(node.body)
+    elif kind is Arg:
+        if node.value is not None:
+            _push_bodies(node.value, stack)
+    elif kind is Expression:
+        for item in node.items:
+            _push_bodies(item, stack)
+    elif kind is Concat:
+        for part in node.parts:
+            _push_bodies(part, stack)
 
 
 _VALID_NAME = re.compile(r"[A-Za-z0-9_]+\Z")

@@ -156,9 +156,19 @@ class ScriptAnalysis:
     uses: list = field(default_factory=list)
     calls: list = field(default_factory=list)
     jumps: list = field(default_factory=list)
+    commands: list = field(default_factory=list)  # (Command, Scope): every command with the scope it runs in
     _sites: list | None = None
 
     # -- queries
+    def stored_commands(self):
+        """``(Command, Unit)`` for every command that runs later, in a script
+        the file stores (``source=``, ``on-event=``, hooks, functions,
+        ``:execute``) rather than when the file is imported: for checks of
+        references, which must judge them against the router as it will be."""
+        for cmd, scope in self.commands:
+            if scope.unit.kind != "file":
+                yield cmd, scope.unit
+
     def globals_named(self, name: str) -> list[Declaration]:
         return [d for d in self.declarations if d.kind == "global" and d.name == name]
 

@@ -124,6 +124,7 @@ class Walker:
     def statement(self, cmd: Command, scope: Scope) -> None:
         saved = self.command, self.query_menu
         self.command, self.query_menu = cmd, None
+        self.result.commands.append((cmd, scope))
         try:
             word = script_word(cmd)
             if word is not None:

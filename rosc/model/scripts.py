@@ -31,6 +31,8 @@ scoped the same way: a script sees a global only after declaring it.
 
 from __future__ import annotations
 
+import gc
+
 from rosc.model.script_model import Call, Declaration, Jump, Scope, ScriptAnalysis, Unit, Use
 from rosc.model.script_walk import Walker
 
@@ -43,7 +45,13 @@ def analyze(script, source, syntax_errors=()) -> ScriptAnalysis:
     ``syntax_errors`` are the ``(start, end)`` spans the parser could not
     read: it dropped the statements there, so the script holding each one
     is marked ``incomplete`` (its declarations and uses are not all known)."""
-    analysis = Walker(source.text).run(script)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # as the parser does: collecting over a large tree while building costs more than the build
+    try:
+        analysis = Walker(source.text).run(script)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     for start, _end in syntax_errors:
         holder = None
         for unit in analysis.units:
