@@ -180,7 +180,9 @@ def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path) -> None
               help="Source address (a host of a LAN of the device); default: the router's own address.")
 @_options_variant
 @_options_down
-def route(lab_dir, source, target, src, variants, down) -> None:
+@click.option("--format", "fmt_", type=click.Choice(["text", "svg"]), default="text", show_default=True,
+              help="text: hop by hop; svg: the lab's topology with the paths highlighted and where they end.")
+def route(lab_dir, source, target, src, variants, down, fmt_) -> None:
     """Follow a packet from a device of LAB to ADDRESS, hop by hop across the lab."""
     from rosc.lab.describe import hop_text, outcome_text
 
@@ -213,9 +215,14 @@ def route(lab_dir, source, target, src, variants, down) -> None:
         title += f" from {src_ip} ({in_iface})"
     if shown:
         title += ", with " + ", ".join(shown) + " down"
-    out.print(title, highlight=False)
     paths = sim.trace(source, dst, src_ip, in_interface=in_iface)
     ok = [p for p in paths if p.ok]
+    if fmt_ == "svg":
+        from rosc.lab.svg import render_svg
+
+        click.echo(render_svg(network, paths, title), nl=False)
+        sys.exit(EXIT_OK if len(ok) == len(paths) else EXIT_FINDINGS)
+    out.print(title, highlight=False)
     if len(paths) > 1:
         good = sum((p.share for p in ok), start=0)
         out.print(
@@ -310,7 +317,7 @@ def routes(lab_dir, device, variants, down) -> None:
 
 @click.command(name="graph")
 @click.argument("lab_dir", metavar="LAB")
-@click.option("--format", "fmt_", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
+@click.option("--format", "fmt_", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True,
               help="Mermaid (for Markdown) or Graphviz DOT.")
 @_options_variant
 def graph(lab_dir, fmt_, variants) -> None:
