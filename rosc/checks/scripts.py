@@ -100,15 +100,15 @@ def evidence(analysis: ScriptAnalysis, use: Use, callable_unit: bool = False):
         return "typo", near
     if callable_unit:
         return None
-    for decl in analysis.declarations:
-        if decl.name == use.name and decl.kind == "local" and decl.unit is not use.unit:
+    for decl in analysis.named(use.name):
+        if decl.kind == "local" and decl.unit is not use.unit:
             return "elsewhere", decl
     return None
 
 
 def _later(analysis: ScriptAnalysis, use: Use) -> Declaration | None:
-    for decl in analysis.declarations:
-        if decl.name == use.name and decl.start > use.start and decl.unit is use.unit and decl.scope.encloses(use.scope):
+    for decl in analysis.named(use.name):
+        if decl.start > use.start and decl.unit is use.unit and decl.scope.encloses(use.scope):
             return decl
     return None
 
@@ -126,19 +126,50 @@ def near_misses(analysis: ScriptAnalysis, use: Use, globals_too: bool = True) ->
     unit = use.unit
     name = use.name
     lowered = name.lower()
-    case: dict[str, Declaration] = {}
-    edits: dict[str, Declaration] = {}
-    for decl in analysis.declarations:
-        if decl.unit is not unit and not (globals_too and decl.kind == "global"):
-            continue
-        other = decl.name
+    case: list[Declaration] = []
+    edits: list[Declaration] = []
+    by_case, by_deletion = _name_index(analysis)
+    candidates = dict.fromkeys(by_case.get(lowered, ()))
+    if len(name) >= 5:
+        for variant in _deletions(name):
+            candidates.update(dict.fromkeys(by_deletion.get(variant, ())))
+    for other in candidates:
         if other == name:
             continue
         if other.lower() == lowered:
-            case.setdefault(other, decl)
+            found = case
         elif min(len(other), len(name)) >= 5 and _one_edit(other, name):
-            edits.setdefault(other, decl)
-    return [*case.values(), *edits.values()]
+            found = edits
+        else:
+            continue
+        decl = next((d for d in analysis.named(other) if d.unit is unit or (globals_too and d.kind == "global")), None)
+        if decl is not None:
+            found.append(decl)
+    return [*case, *edits]
+
+
+def _name_index(analysis: ScriptAnalysis):
+    """The declared names by lower case, and (names of five letters or more)
+    by each of their one-letter deletions: two names one edit apart share
+    one (so a misspelling is looked up, not compared with every name)."""
+    if analysis.name_index is not None:
+        return analysis.name_index
+    by_case: dict[str, list[str]] = {}
+    by_deletion: dict[str, list[str]] = {}
+    for name in analysis.names():
+        by_case.setdefault(name.lower(), []).append(name)
+        if len(name) >= 5:
+            for variant in _deletions(name):
+                by_deletion.setdefault(variant, []).append(name)
+    index = (by_case, by_deletion)
+    analysis.name_index = index
+    return index
+
+
+def _deletions(name: str):
+    yield name
+    for i in range(len(name)):
+        yield name[:i] + name[i + 1 :]
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -272,12 +303,19 @@ def global_not_declared(ctx):
 def unused_local(ctx):
     analysis = ctx.shared(script_analysis)
     late = {id(d) for use in ctx.shared(verdicts).get("SCR003", ()) for d in use.closed}
+    following: dict[int, Declaration] = {}  # a declaration -> the next one of its name in its scope
+    for scope in analysis.scopes:
+        last: dict[str, Declaration] = {}
+        for d in reversed(scope.declarations):
+            if d.name in last:
+                following[id(d)] = last[d.name]
+            last[d.name] = d
     for decl in analysis.declarations:
         if decl.kind != "local" or decl.reads or decl.captured or decl.unit.incomplete or id(decl) in late:
             continue  # (a local read only after its block ended is SCR003's finding)
         sets = [u for u in decl.uses if u.kind == "set"]
         what = "function" if decl.function is not None else "variable"
-        again = next((d for d in decl.scope.declarations if d.name == decl.name and d.start > decl.start), None)
+        again = following.get(id(decl))
         if again is not None:
             message = (f"local {what} `{decl.name}` is declared again at line {_line(ctx, again.start)} before "
                        f"this one is ever read")

@@ -158,6 +158,8 @@ class ScriptAnalysis:
     jumps: list = field(default_factory=list)
     commands: list = field(default_factory=list)  # (Command, Scope): every command with the scope it runs in
     _sites: list | None = None
+    _by_name: dict | None = None
+    name_index: tuple | None = None  # the checks' index of declared names (rosc.checks.scripts)
 
     # -- queries
     def stored_commands(self):
@@ -169,11 +171,24 @@ class ScriptAnalysis:
             if scope.unit.kind != "file":
                 yield cmd, scope.unit
 
+    def named(self, name: str) -> list[Declaration]:
+        """Every declaration of ``name`` in the file, in order."""
+        if self._by_name is None:
+            by_name: dict[str, list[Declaration]] = {}
+            for decl in self.declarations:
+                by_name.setdefault(decl.name, []).append(decl)
+            self._by_name = by_name
+        return self._by_name.get(name, [])
+
+    def names(self) -> list[str]:
+        self.named("")
+        return list(self._by_name)
+
     def globals_named(self, name: str) -> list[Declaration]:
-        return [d for d in self.declarations if d.kind == "global" and d.name == name]
+        return [d for d in self.named(name) if d.kind == "global"]
 
     def functions_named(self, name: str) -> list[Unit]:
-        return [d.function for d in self.declarations if d.function is not None and d.name == name]
+        return [d.function for d in self.named(name) if d.function is not None]
 
     def same_variable(self, decl: Declaration) -> tuple[list[Declaration], list[Use]]:
         """The declarations and uses of the variable ``decl`` declares: for a
