@@ -263,6 +263,16 @@ def test_comment_ending_in_backslash():
     assert scr("# a note \\\n/ip address print\n") == []  # not indented: not a continuation
 
 
+def test_spaces_around_equals():
+    # the manual's incorrect examples (Scripting: Whitespace between tokens)
+    text = ":for i from = 1 to = 2 do = { :put $i }\n"
+    d = findings(text, "SCR017")
+    assert [pointed(text, x) for x in d] == ["from = 1"]
+    assert [d.code for d in scr("/ip route add gateway = 3.3.3.3\n")] == ["SCR017"]
+    assert scr(":for i from= 1 to= 2 do={ :put $i }\n") == []
+    assert scr(':put ("a" = "b")\n') == []  # inside an expression `=` compares
+
+
 # --------------------------------------------------------------------------- SCR011
 
 

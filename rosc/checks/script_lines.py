@@ -82,6 +82,33 @@ def comment_not_continued(ctx):
         )
 
 
+@rule(
+    "SCR017", "space-around-equals", area="script", severity=Severity.ERROR,
+    summary="`name = value` with spaces around `=`, which RouterOS reads as three arguments",
+)
+def space_around_equals(ctx):
+    text = ctx.source.text
+    for cmd in ctx.device.script.commands():
+        args = cmd.args
+        for i in range(1, len(args) - 1):
+            eq = args[i]
+            if type(eq) is not Word or eq.text != "=" or type(args[i - 1]) is not Word:
+                continue
+            name, value = args[i - 1], args[i + 1]
+            if text.count("\n", name.start, value.end):
+                continue
+            written = text[name.start : value.end] if value.end - name.start <= 60 else f"{name.text} = ..."
+            yield ctx.finding(
+                _Span(name.start, value.end),
+                f"`{written}` has spaces around `=`: RouterOS takes `{name.text}`, `=` and the value as separate "
+                f"arguments, not as `{name.text}=`",
+                notes=["Whitespace is not allowed between a parameter name and `=` (Scripting: Whitespace "
+                       "between tokens); after `=` it is allowed (`from= 1`)."],
+                fix=f"write `{name.text}=` with no space before the `=`",
+            )
+            break
+
+
 def _comments(body):
     """The comments of a body and of the blocks nested in its commands."""
     stack = [body]
