@@ -15,8 +15,6 @@ a script's source, sees the union of all of them.
 
 from __future__ import annotations
 
-from rosc.syntax.menu_context import EMBEDDED_SCRIPTS
-
 _LEASE = frozenset(
     """leaseBound leaseServerName leaseActMAC leaseActIP lease-agent-circuit-id lease-agent-remote-id
     lease-hostname lease-options""".split()
@@ -62,12 +60,6 @@ HOOK_VARIABLES: dict[tuple[tuple[str, ...], str], frozenset[str]] = {
 
 #: what a script that any hook may start can see: the union of them all
 ANY_HOOK_VARIABLES = frozenset().union(*HOOK_VARIABLES.values()) | _FLASHFIG
-
-#: script-holding arguments whose scripts are never called as functions
-#: (hooks and the scheduler): ``:return`` there has no caller
-NEVER_FUNCTIONS = frozenset(
-    (menu, name) for menu, names in EMBEDDED_SCRIPTS.items() for name in names if menu != ("system", "script")
-)
 
 # The scripting commands (Scripting, "Global commands"); without the colon
 # they are still these commands at the root menu.

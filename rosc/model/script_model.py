@@ -168,7 +168,7 @@ class ScriptAnalysis:
         ``:execute``) rather than when the file is imported: for checks of
         references, which must judge them against the router as it will be."""
         for cmd, scope in self.commands:
-            if scope.unit.kind != "file":
+            if scope.unit.kind != "file" and cmd.verb is not None:
                 yield cmd, scope.unit
 
     def named(self, name: str) -> list[Declaration]:

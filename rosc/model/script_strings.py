@@ -56,7 +56,7 @@ class TextMap:
         """The map of ``string``'s decoded value (its characters, in order)."""
         base = self.index_of(string.start)
         raw = string.raw
-        _value, offsets, _interp, _problems = strings.decode(raw, 0)
+        _value, offsets = decoded(raw)
         escaped = bytes(1 if raw[i : i + 1] == "\\" else 0 for i in offsets)
         return TextMap([self.file(base + raw_index) for raw_index in offsets], escaped)
 
@@ -75,6 +75,17 @@ class TextMap:
 
 
 FILE_MAP = TextMap()
+
+
+def decoded(raw: str) -> tuple[str, list[int]]:
+    """The value of the string literal ``raw`` and, for each of its
+    characters (and one more for the end), its index in ``raw``: where the
+    character, or the escape that wrote it, starts."""
+    value, offsets, _interp, _problems = strings.decode(raw, 0)
+    if isinstance(offsets, list):
+        return value, offsets
+    start_of = offsets.start_of  # a map of segments rather than a list
+    return value, [start_of(k) for k in range(len(value) + 1)]
 
 
 @dataclass(slots=True)
@@ -101,7 +112,7 @@ def interpolations(string: String, text_map: TextMap) -> list:
     """The ``StringVariable`` and ``StringCode`` pieces of ``string``; None
     for a ``$[...]`` or ``$(...)`` that cannot be read."""
     raw = string.raw
-    value, offsets, _interp, _problems = strings.decode(raw, 0)
+    value, offsets = decoded(raw)
     out: list = []
     i = value.find("$")
     while i != -1:

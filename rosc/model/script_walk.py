@@ -42,6 +42,7 @@ from rosc.syntax.tree import (
     Substitution,
     Variable,
     Word,
+    children,
 )
 
 _BARE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -151,7 +152,7 @@ class Walker:
         menu = cmd.menu
         verb = cmd.verb.text
         hooks = EMBEDDED_SCRIPTS.get(menu, ()) if verb in ("add", "set") else ()
-        querying = verb in QUERY_VERBS and verb == "find"
+        querying = verb in QUERY_VERBS and verb != "print"  # `print` queries only after `where`
         for arg in cmd.args:
             kind = type(arg)
             if kind is Word and arg.text == "where":
@@ -185,7 +186,7 @@ class Walker:
         if type(value) is String and value.script is not None:
             if value.interpolated:
                 self.string(value, scope, import_time=True)
-            unit = Unit(kind, label, value.start, value.end, self.current_unit(scope), builtins, hook=(menu, arg.name), name=name, from_string=True)
+            unit = Unit(kind, label, value.start, value.end, scope.unit, builtins, hook=(menu, arg.name), name=name, from_string=True)
             saved = self.text_map
             self.text_map = saved.of_string(value)
             self.string_depth += 1
@@ -195,14 +196,10 @@ class Walker:
                 self.string_depth -= 1
                 self.text_map = saved
         elif type(value) is Block:
-            unit = Unit(kind, label, value.start, value.end, self.current_unit(scope), builtins, hook=(menu, arg.name), name=name)
+            unit = Unit(kind, label, value.start, value.end, scope.unit, builtins, hook=(menu, arg.name), name=name)
             self.unit(unit, value.body, None)
         else:
             self.value(value, scope)
-
-    @staticmethod
-    def current_unit(scope: Scope) -> Unit:
-        return scope.unit
 
     # -- values
     def value(self, node, scope: Scope, in_expr: bool = False) -> None:
@@ -229,6 +226,13 @@ class Walker:
         elif kind is Concat:
             for part in node.parts:
                 self.value(part, scope, in_expr)
+        elif kind is Command:
+            self.statement(node, scope)
+        elif kind is not Operator and node is not None:
+            # a node kind this walk does not know (the syntax grows): still
+            # read what is inside it, so no use goes unseen
+            for child in children(node):
+                self.value(child, scope, in_expr)
 
     def string(self, node: String, scope: Scope, import_time: bool = False) -> None:
         for piece in interpolations(node, self.text_map):
