@@ -48,8 +48,8 @@ def _starter(unit: Unit) -> str:
 def break_outside_loop(ctx):
     analysis = ctx.shared(script_analysis)
     for jump in analysis.jumps:
-        if jump.word not in ("break", "continue") or jump.in_loop:
-            continue
+        if jump.word not in ("break", "continue") or jump.in_loop or jump.in_catch:
+            continue  # (in a body whose errors are caught it is a deliberate way out of the block)
         unit = jump.scope.unit
         notes = [f"`:{jump.word}` leaves or restarts the innermost `:for`, `:foreach`, `:while` or "
                  "`:do ... while=` loop (RouterOS 7.22 and later); outside one there is nothing to "

@@ -50,6 +50,7 @@ class Scope:
     parent: "Scope | None" = None
     loop: bool = False  # the body of a loop
     open_world: bool = False  # a menu command's `do=`: the command provides variables
+    catches: bool = False  # a body whose errors are caught (`:do {} on-error=`, `:onerror e in={}`)
     outer: "Scope | None" = None  # for a function's root: the scope it is defined in
     names: dict = field(default_factory=dict)  # name -> Declaration visible so far
     declarations: list = field(default_factory=list)
@@ -146,6 +147,7 @@ class Jump:
     scope: Scope
     in_loop: bool
     in_function: bool
+    in_catch: bool = False  # inside a body whose errors are caught
 
 
 @dataclass(slots=True, eq=False)

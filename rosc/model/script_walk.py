@@ -87,8 +87,8 @@ class Walker:
         self.result.scopes.append(root)
         self.statements(body, root)
 
-    def open(self, node, parent: Scope, loop: bool = False, open_world: bool = False) -> Scope:
-        scope = Scope(node.start, node.end, parent.unit, parent, loop=loop, open_world=open_world)
+    def open(self, node, parent: Scope, loop: bool = False, open_world: bool = False, catches: bool = False) -> Scope:
+        scope = Scope(node.start, node.end, parent.unit, parent, loop=loop, open_world=open_world, catches=catches)
         parent.children.append(scope)
         self.result.scopes.append(scope)
         return scope
@@ -98,14 +98,14 @@ class Walker:
         for decl in scope.declarations:
             closed.setdefault(decl.name, []).append(decl)
 
-    def block(self, node, parent: Scope, loop: bool = False, open_world: bool = False, names=()) -> None:
+    def block(self, node, parent: Scope, loop: bool = False, open_world: bool = False, names=(), catches: bool = False) -> None:
         """Walk ``node`` (a Block) as a nested scope declaring ``names``
         (``(name, kind, start, end, command)``) first; other values as values."""
         if type(node) is not Block:
             if node is not None:
                 self.value(node, parent)
             return
-        scope = self.open(node, parent, loop, open_world)
+        scope = self.open(node, parent, loop, open_world, catches)
         for name, kind, start, end, cmd in names:
             self.declare(Declaration(name, kind, start, end, scope, cmd, start, end), scope)
         self.statements(node.body, scope)
@@ -447,7 +447,7 @@ def _do(w: Walker, cmd: Command, scope: Scope, word: str) -> None:
     positional, named = _split(cmd)
     loop = "while" in named
     body = positional[0] if positional else _named_value(named, "command")
-    w.block(body, scope, loop=loop)
+    w.block(body, scope, loop=loop, catches="on-error" in named)
     w.values(positional[1:], scope)
     for key in ("while", "if"):
         if key in named and named[key].value is not None:
@@ -468,7 +468,7 @@ def _onerror(w: Walker, cmd: Command, scope: Scope, word: str) -> None:
     positional, named = _split(cmd)
     names = _loop_names(w, positional[0], cmd, "error") if positional else []
     body = _named_value(named, "in") if "in" in named else (positional[1] if len(positional) > 1 else None)
-    w.block(body, scope, names=names)
+    w.block(body, scope, names=names, catches=True)
     _walk_rest(w, named, scope, ("in", "do"))
     w.block(_named_value(named, "do"), scope, names=names)
 
@@ -476,7 +476,7 @@ def _onerror(w: Walker, cmd: Command, scope: Scope, word: str) -> None:
 def _retry(w: Walker, cmd: Command, scope: Scope, word: str) -> None:
     positional, named = _split(cmd)
     body = positional[0] if positional else _named_value(named, "command")
-    w.block(body, scope)
+    w.block(body, scope, catches=True)
     w.values(positional[1:], scope)
     _walk_rest(w, named, scope, ("command", "on-error"))
     w.block(_named_value(named, "on-error"), scope)
@@ -498,7 +498,8 @@ def _jump(w: Walker, cmd: Command, scope: Scope, word: str) -> None:
     w.values(cmd.args, scope)
     unit = scope.unit
     in_loop = any(s.loop for s in scope.chain())
-    w.result.jumps.append(Jump(word, cmd, scope, in_loop, unit.is_function))
+    in_catch = any(s.catches for s in scope.chain())
+    w.result.jumps.append(Jump(word, cmd, scope, in_loop, unit.is_function, in_catch))
     if word == "return":
         unit.returns.append(cmd)
 
