@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from rosc.diagnostics import Diagnostic, Severity, Span
 
 BOM = "\ufeff"
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    r"""Offsets where lines start.  A line ends at ``\n``, ``\r\n`` or a lone
+    ``\r`` (as for RouterOS and the Language Server Protocol), and at
+    nothing else: a form feed, vertical tab or U+2028 is a character of its
+    line."""
+    starts = [0]
+    if "\r" not in text:
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        return starts
+    starts.extend(m.end() for m in _LINE_END.finditer(text))
+    return starts
 
 
 @dataclass(slots=True)
@@ -20,13 +39,7 @@ class Source:
 
     def __post_init__(self) -> None:
         if not self.line_starts:
-            starts = [0]
-            find = self.text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            self.line_starts = starts
+            self.line_starts = line_starts(self.text)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``; columns count characters."""
@@ -45,7 +58,10 @@ class Source:
             return ""
         start = self.line_starts[line - 1]
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        text = self.text[start:end]
+        if text.endswith("\n"):
+            text = text[:-1]
+        return text[:-1] if text.endswith("\r") else text
 
 
 def decode(data: bytes, path: str = "<stdin>") -> tuple[Source, list[Diagnostic]]:
