@@ -136,6 +136,26 @@ def test_extended_attributes_are_kept(tmp_path):
     assert path.read_text() == PRETTY
 
 
+def test_a_posix_acl_is_kept(tmp_path):
+    """An ACL granting user 1000 read access (what `setfacl -m u:1000:r` stores)."""
+    import struct
+
+    path = tmp_path / "acl.rsc"
+    path.write_text(UGLY)
+
+    def entry(tag, perm, who=0xFFFFFFFF):
+        return struct.pack("<HHI", tag, perm, who)
+
+    acl = struct.pack("<I", 2) + entry(0x01, 6) + entry(0x02, 4, 1000) + entry(0x04, 4) + entry(0x10, 4) + entry(0x20, 4)
+    try:
+        os.setxattr(path, "system.posix_acl_access", acl)
+    except OSError:
+        pytest.skip("no POSIX ACLs on this file system")
+    assert fmt(path).exit_code == 0
+    assert os.getxattr(path, "system.posix_acl_access") == acl
+    assert path.read_text() == PRETTY
+
+
 def test_read_only_file_is_refused_even_for_root(tmp_path):
     path = tmp_path / "ro.rsc"
     path.write_text(UGLY)

@@ -232,6 +232,32 @@ def test_allow_outside_lab_reads_them(tmp_path):
     assert run("routes", lab, "--device", "r2", "--allow-outside-lab").exit_code == 0
 
 
+def test_the_lab_checks_of_the_language_server_never_read_outside(tmp_path, secret):
+    from rosc.lab.runner import check_lab
+
+    lab = tmp_path / "lab"
+    make_lab(lab, f'r1 = "r1.rsc"\nr2 = "{secret}"', {"r1.rsc": R1})
+    found = check_lab(lab)
+    assert any(d.code == "LAB001" and "outside the lab folder" in d.message for d in found)
+    assert all("very-secret-hash" not in d.message for d in found)
+
+
+def test_the_output_folder_is_swapped_in_one_step_on_linux(tmp_path):
+    import sys
+
+    from rosc.lab.output_folder import _exchange
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("renameat2 is Linux")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "old").write_text("a")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "new").write_text("b")
+    assert _exchange(tmp_path / "a", tmp_path / "b") is True
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["new"]
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["old"]
+
+
 def test_a_lab_toml_that_links_outside_is_refused(tmp_path, secret):
     lab = tmp_path / "lab"
     lab.mkdir()
