@@ -78,13 +78,13 @@ def test_build_replaces_its_own_earlier_build_whole(tmp_path):
     lab = make_lab(tmp_path / "lab", 'r1 = "r1.rsc"\nr2 = "r2.rsc"')
     out = tmp_path / "out"
     assert run("build", lab, "-o", out).exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == [".rosc-build", "REPORT.md", "r1.rsc", "r2.rsc"]
+    assert sorted(p.name for p in out.iterdir()) == [".rosc-build", "REPORT.md", "r1.rsc", "r2.rsc", "topology.svg"]
     (lab / "lab.toml").write_text((lab / "lab.toml").read_text().replace('r2 = "r2.rsc"', 'r2 = "r2.rsc"\nr3 = "r1.rsc"'))
     assert run("build", lab, "-o", out).exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == [".rosc-build", "REPORT.md", "r1.rsc", "r2.rsc", "r3.rsc"]
+    assert sorted(p.name for p in out.iterdir()) == [".rosc-build", "REPORT.md", "r1.rsc", "r2.rsc", "r3.rsc", "topology.svg"]
     (lab / "lab.toml").write_text((lab / "lab.toml").read_text().replace('r3 = "r1.rsc"\n', ""))
     assert run("build", lab, "-o", out).exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == [".rosc-build", "REPORT.md", "r1.rsc", "r2.rsc"]  # r3.rsc went
+    assert sorted(p.name for p in out.iterdir()) == [".rosc-build", "REPORT.md", "r1.rsc", "r2.rsc", "topology.svg"]  # r3.rsc went
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
 
 

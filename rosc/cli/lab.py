@@ -182,7 +182,9 @@ def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, allow_o
 @_options_variant
 @_options_down
 @_options_outside
-def route(lab_dir, source, target, src, variants, down, allow_outside) -> None:
+@click.option("--format", "fmt_", type=click.Choice(["text", "svg"]), default="text", show_default=True,
+              help="text: hop by hop; svg: the lab's topology with the paths highlighted and where they end.")
+def route(lab_dir, source, target, src, variants, down, allow_outside, fmt_) -> None:
     """Follow a packet from a device of LAB to ADDRESS, hop by hop across the lab."""
     from rosc.lab.describe import hop_text, outcome_text
 
@@ -215,9 +217,14 @@ def route(lab_dir, source, target, src, variants, down, allow_outside) -> None:
         title += f" from {src_ip} ({in_iface})"
     if shown:
         title += ", with " + ", ".join(shown) + " down"
-    out.print(title, highlight=False)
     paths = sim.trace(source, dst, src_ip, in_interface=in_iface)
     ok = [p for p in paths if p.ok]
+    if fmt_ == "svg":
+        from rosc.lab.svg import render_svg
+
+        click.echo(render_svg(network, paths, title), nl=False)
+        sys.exit(EXIT_OK if len(ok) == len(paths) else EXIT_FINDINGS)
+    out.print(title, highlight=False)
     if len(paths) > 1:
         good = sum((p.share for p in ok), start=0)
         out.print(
@@ -313,7 +320,7 @@ def routes(lab_dir, device, variants, down, allow_outside) -> None:
 
 @click.command(name="graph")
 @click.argument("lab_dir", metavar="LAB")
-@click.option("--format", "fmt_", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
+@click.option("--format", "fmt_", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True,
               help="Mermaid (for Markdown) or Graphviz DOT.")
 @_options_variant
 @_options_outside

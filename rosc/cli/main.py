@@ -214,15 +214,17 @@ def worker_count(jobs: int, files: int) -> int:
     help="Exit 1 when a finding is at least this severe (default: error, or the config's fail-on).",
 )
 @click.option(
-    "--format", "fmt_", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
-    help="Output format.",
+    "--format", "fmt_", type=click.Choice(["text", "json", "sarif", "github", "gitlab"]), default="text", show_default=True,
+    help="Output format: text, JSON, SARIF 2.1.0 (GitHub code scanning), GitHub annotations, GitLab Code Quality.",
 )
+@click.option("--sarif-help-uri", metavar="TEMPLATE",
+              help="helpUri of each rule in SARIF output, {id} replaced by the rule id (default: rosc's PyPI page).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Lint files in N processes (at most one per CPU).")
-def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs) -> None:
+def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri) -> None:
     """Check PATHS (files, folders, '-' for stdin) and report findings."""
-    from rosc.report.formats import to_github, to_json, to_sarif
+    from rosc.report.formats import DEFAULT_HELP_URI, to_github, to_gitlab, to_json, to_sarif
 
     try:
         found = find_inputs(paths)
@@ -262,7 +264,9 @@ def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs) -> None:
     if fmt_ == "json":
         click.echo(json_text(to_json(everything, len(files))))
     elif fmt_ == "sarif":
-        click.echo(json_text(to_sarif(everything)))
+        click.echo(json_text(to_sarif(everything, sarif_help_uri or DEFAULT_HELP_URI)))
+    elif fmt_ == "gitlab":
+        click.echo(json_text(to_gitlab(everything)))
     elif fmt_ == "github":
         text = to_github(everything)
         if text:
@@ -282,22 +286,29 @@ def rules_cmd(area: str | None) -> None:
     """List every check: id, name, area, default severity, summary."""
     from rosc.checks.registry import AREAS, all_rules
 
-    out = console()
-    from rich.table import Table
-
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for col in ("id", "name", "area", "severity", "summary"):
-        table.add_column(col)
-    shown = 0
-    for rule in all_rules().values():
-        if area and rule.area != area:
-            continue
-        table.add_row(rule.id, rule.name, rule.area, rule.severity.label, rule.summary)
-        shown += 1
     if area and area not in AREAS:
         fail(f"unknown area {area!r}; areas: {', '.join(AREAS)}")
-    out.print(table)
-    plain(out, f"{shown} rules")
+    shown = [r for r in all_rules().values() if not area or r.area == area]
+    rows = [(r.id, r.name, r.area, r.severity.label, r.summary) for r in shown]
+    out = console()
+    if out.is_terminal:
+        from rich.table import Table
+
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for col in ("id", "name", "area", "severity", "summary"):
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+        plain(out, f"{len(rows)} rules")
+        return
+    # Piped or redirected: one rule a line, columns aligned, never wrapped,
+    # so grep, sort and column work on it.
+    header = ("id", "name", "area", "severity", "summary")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4])
+    click.echo(f"{len(rows)} rules")
 
 
 @main.command(name="rule")
