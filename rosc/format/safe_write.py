@@ -40,6 +40,11 @@ from pathlib import Path
 from rosc.syntax.reading import MAX_INPUT_BYTES, InputTooLarge, file_kind, read_limited
 
 
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
 class WriteRefused(Exception):
     """The file was left as it is, for the reason given."""
 
@@ -68,7 +73,7 @@ def read_for_rewrite(path, limit: int = MAX_INPUT_BYTES) -> ReadFile:
         raise WriteRefused(f"{file_kind(st.st_mode)}, not a regular file: fmt rewrites regular files only")
     # O_NONBLOCK: should the name become a FIFO between stat and open,
     # opening must not wait for a writer
-    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(real, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
     with os.fdopen(fd, "rb", buffering=0) as fh:
         opened = os.fstat(fh.fileno())
         if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):
@@ -98,7 +103,7 @@ class _KeepInode(Exception):
 def _writable(real: Path, st: os.stat_result) -> bool:
     if not os.access(real, os.W_OK):  # permissions, ACLs, read-only mounts
         return False
-    if os.geteuid() == 0:  # root may write anything: respect the mode as an editor does
+    if getattr(os, "geteuid", lambda: -1)() == 0:  # root may write anything: respect the mode as an editor does
         return bool(st.st_mode & 0o222)
     return True
 
@@ -133,7 +138,7 @@ def _create(folder: Path, name: str, kind: str) -> tuple[int, Path]:
     for _ in range(100):
         candidate = _temp_name(folder, name, kind)
         try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC, 0o600)
         except FileExistsError:
             continue
         return fd, candidate
@@ -174,12 +179,15 @@ def _replace(original: ReadFile, data: bytes) -> None:
         try:
             _write_all(fd, data)
             made = os.fstat(fd)
-            if (st.st_uid, st.st_gid) != (made.st_uid, made.st_gid):
+            if (st.st_uid, st.st_gid) != (made.st_uid, made.st_gid) and hasattr(os, "fchown"):
                 try:
                     os.fchown(fd, st.st_uid, st.st_gid)
                 except PermissionError:
                     raise _KeepInode() from None
-            os.fchmod(fd, stat.S_IMODE(st.st_mode))  # after chown, which clears setuid and setgid
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            else:
+                os.chmod(tmp, stat.S_IMODE(st.st_mode))  # after chown, which clears setuid and setgid
             _copy_xattrs(real, fd)
             os.fsync(fd)
         finally:
@@ -213,7 +221,7 @@ def _rewrite_in_place(original: ReadFile, data: bytes) -> None:
         finally:
             os.close(fd)
         _fsync_folder(real.parent)
-        target = os.open(real, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        target = os.open(real, os.O_RDWR | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
         try:
             opened = os.fstat(target)
             if (opened.st_dev, opened.st_ino) != (original.stat.st_dev, original.stat.st_ino) or _changed(original):
