@@ -30,15 +30,6 @@ class Inputs:
     errors: list[str] = field(default_factory=list)
 
 
-def expand(paths: tuple[str, ...]) -> list[str]:
-    """Files named, and the ``*.rsc`` files below folders named, in order;
-    InputError for the first path that cannot be used."""
-    found = find_inputs(paths)
-    if found.errors:
-        raise InputError(found.errors[0])
-    return found.files
-
-
 def find_inputs(paths: tuple[str, ...]) -> Inputs:
     """Files named, and the ``*.rsc`` files below folders named, in order.
     A named path that does not exist raises InputError (nothing is done);
