@@ -105,7 +105,7 @@ def test_fmt_then_check_on_a_copy_of_the_corpus(tmp_path):
     (and leaves the rejected ones), and `rosc fmt --check` after it finds
     nothing left to change."""
     copy = tmp_path / "public"
-    shutil.copytree(CORPUS, copy)
+    shutil.copytree(CORPUS, copy, copy_function=shutil.copyfile)  # writable copies (the corpus is read-only)
     before = {p: p.read_bytes() for p in copy.rglob("*.rsc")}
     runner = CliRunner()
     first = runner.invoke(main, ["fmt", str(copy)])

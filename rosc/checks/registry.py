@@ -35,6 +35,7 @@ AREAS = {
     "routing": "routes, gateways and their resolution",
     "wireguard": "WireGuard interfaces and peers",
     "security": "exposure of the router itself",
+    "script": "variables, scopes and functions of the scripting language",
     "lab": "checks across the devices of a lab",
 }
 
@@ -83,6 +84,7 @@ PARSER_RULES = tuple(
         ("SYN010", "stray-character", Severity.ERROR, "A backslash, `$` or character out of place"),
         ("SYN011", "nesting-too-deep", Severity.ERROR, "Brackets nested deeper than rosc reads"),
         ("SYN013", "comment-in-continuation", Severity.ERROR, "A comment line between the lines of a command continued with `\\`"),
+        ("SYN020", "utf16-or-utf32-file", Severity.ERROR, "The file is UTF-16 or UTF-32 text, not UTF-8"),
     ]
 )
 

@@ -1,4 +1,5 @@
-"""``rosc fmt``: canonical text for a file, written only when it is safe.
+"""``rosc fmt``: canonical text for a file, when it is safe (writing it is
+``rosc.format.safe_write``).
 
 The safety check: the output must read back as the same commands, values
 and comments (``rosc.format.equivalence``).  It re-reads only what changed:
@@ -14,18 +15,15 @@ other line of the output must be blank.
 from __future__ import annotations
 
 import gc
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.format.emitter import INDENT, Layout, layout
 from rosc.format.equivalence import signature, statement_signature
 from rosc.syntax.parser import parse_bytes, parse_fragment, parse_text
 from rosc.syntax.problems import WARNING_CODES
-from rosc.syntax.source import Source, encode_text
+from rosc.syntax.source import Source
 from rosc.syntax.tree import Command, Comment
 
 
@@ -191,33 +189,3 @@ def _header_reads_as(menu: tuple[str, ...]) -> bool:
     script, problems = parse_fragment(line)
     body = script.body
     return not problems and len(body) == 1 and type(body[0]) is Command and body[0].is_menu_change and body[0].menu == menu
-
-
-def equivalent(result, output: str) -> bool:
-    """Whether ``output`` as a whole reads back as ``result``'s script (the
-    full check, for text that did not come from ``layout``)."""
-    again = parse_text(output, result.source.path)
-    return not again.has_errors and signature(again.script) == signature(result.script)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: a temporary file in the
-    same folder, flushed to disk, then renamed over the original (keeping
-    its permission bits)."""
-    data = encode_text(text)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".rosc-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -12,7 +12,9 @@ What it does, per open ``.rsc`` file:
   checks read the saved files);
 * completion — menu paths, commands, parameter names, enum values and the
   names of defined objects;
-* hover, go to definition, find references, document symbols;
+* hover, go to definition, find references, document symbols; for the
+  variables and functions of scripts also rename, and completion of the
+  names in scope after ``$`` (``rosc.lsp.variables``);
 * formatting (whole document and range) through ``rosc fmt``'s formatter.
 
 The logic lives in one module per feature (``rosc.lsp.completion``,
@@ -38,6 +40,7 @@ import time
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
@@ -50,13 +53,15 @@ from rosc.lsp.formatting import format_document, format_range
 from rosc.lsp.hover import hover as hover_at
 from rosc.lsp.navigation import definition as definition_at, references as references_at
 from rosc.lsp.positions import LineIndex, UTF16
+from rosc.lsp.protocol import RoscProtocol
 from rosc.lsp.symbols import document_symbols
+from rosc.lsp import variables
 
 log = logging.getLogger("rosc.lsp")
 
 DEFAULT_DEBOUNCE_MS = 150
 GC_IDLE_SECONDS = 3.0
-TRIGGER_CHARACTERS = ["/", "=", ",", " "]
+TRIGGER_CHARACTERS = ["/", "=", ",", " ", "$"]
 
 
 def _lab_checker():
@@ -70,7 +75,9 @@ def _lab_checker():
 
 class RoscLanguageServer(LanguageServer):
     def __init__(self, debounce_ms: float | None = None, incremental: bool = True) -> None:
-        super().__init__("rosc", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "rosc", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=RoscProtocol
+        )
         if debounce_ms is None:
             try:
                 debounce_ms = float(os.environ.get("ROSC_LSP_DEBOUNCE_MS", DEFAULT_DEBOUNCE_MS))
@@ -171,17 +178,19 @@ class RoscLanguageServer(LanguageServer):
         gc.collect()
         gc.freeze()
 
-    def apply_changes(self, params: lsp.DidChangeTextDocumentParams) -> str:
-        """Bring the server's copy of a document up to date; returns its uri."""
+    def apply_changes(self, params: lsp.DidChangeTextDocumentParams) -> str | None:
+        """Bring the server's copy of a document up to date, applying the
+        changes at exactly the positions the editor sent; returns its uri
+        (None for a document that was never opened: there is no text to
+        change, and pygls's workspace copy is not kept in step)."""
         uri = params.text_document.uri
         doc = self.docs.get(uri)
         if doc is None:
-            document = self.workspace.get_text_document(uri)
-            self.open(uri, document.source, params.text_document.version)
-        else:
-            for change in params.content_changes:
-                doc.apply_change(change)
-            doc.version = params.text_document.version
+            log.warning("rosc: a change to %s, which is not open", uri)
+            return None
+        for change in params.content_changes:
+            doc.apply_change(change)
+        doc.version = params.text_document.version
         return uri
 
     def publish(self, uri: str, own: list[lsp.Diagnostic], version: int | None = None) -> None:
@@ -291,7 +300,9 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True) ->
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: RoscLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.schedule(ls.apply_changes(params))
+        uri = ls.apply_changes(params)
+        if uri is not None:
+            ls.schedule(uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     async def did_save(ls: RoscLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
@@ -310,34 +321,37 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True) ->
         ls.publish(uri, [], None)  # keeps only lab findings, as for any file not open
 
     def _doc(ls: RoscLanguageServer, uri: str) -> Document | None:
-        doc = ls.docs.get(uri)
-        if doc is None:
-            try:
-                document = ls.workspace.get_text_document(uri)
-                doc = ls.open(uri, document.source, document.version)
-            except Exception:
-                return None
-        return doc
+        return ls.docs.get(uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
     def completion(ls: RoscLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
         doc = _doc(ls, params.text_document.uri)
         if doc is None:
             return None
-        items = completions(doc.parsed(), params.position)
+        analysis = doc.parsed()
+        items = variables.completions(analysis, params.position)
+        if items is None:
+            items = completions(analysis, params.position)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: RoscLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
         doc = _doc(ls, params.text_document.uri)
-        return hover_at(doc.parsed(), params.position) if doc is not None else None
+        if doc is None:
+            return None
+        analysis = doc.parsed()
+        return variables.hover(analysis, params.position) or hover_at(analysis, params.position)
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: RoscLanguageServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
         doc = _doc(ls, params.text_document.uri)
         if doc is None:
             return None
-        return [lsp.Location(uri=doc.uri, range=r) for r in definition_at(doc.parsed(), params.position)] or None
+        analysis = doc.parsed()
+        ranges = variables.definition(analysis, params.position)
+        if ranges is None:
+            ranges = definition_at(analysis, params.position)
+        return [lsp.Location(uri=doc.uri, range=r) for r in ranges] or None
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     def references(ls: RoscLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
@@ -345,8 +359,27 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True) ->
         if doc is None:
             return None
         include = params.context.include_declaration if params.context is not None else True
-        ranges = references_at(doc.parsed(), params.position, include)
+        analysis = doc.parsed()
+        ranges = variables.references(analysis, params.position, include)
+        if ranges is None:
+            ranges = references_at(analysis, params.position, include)
         return [lsp.Location(uri=doc.uri, range=r) for r in ranges] or None
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: RoscLanguageServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
+        doc = _doc(ls, params.text_document.uri)
+        return variables.prepare_rename(doc.parsed(), params.position) if doc is not None else None
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    def rename(ls: RoscLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+        doc = _doc(ls, params.text_document.uri)
+        if doc is None:
+            return None
+        try:
+            edits = variables.rename(doc.parsed(), params.position, params.new_name)
+        except variables.RenameError as exc:
+            raise JsonRpcInvalidParams(f"rosc: {exc}") from None
+        return lsp.WorkspaceEdit(changes={doc.uri: edits})
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: RoscLanguageServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
