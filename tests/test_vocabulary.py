@@ -461,7 +461,7 @@ def test_kinds_and_commands(voc):
     assert "add" in voc.menu("/ip address").commands
     dns = voc.menu("/ip dns")
     assert dns.kind == "settings" and "add" not in dns.commands and "set" in dns.commands
-    assert "flush" in dns.commands
+    assert "flush" not in dns.commands and "flush" in voc.menu("/ip dns cache").commands  # v7: /ip dns cache flush
     system = voc.menu("/system")
     assert {"reboot", "shutdown"} <= system.commands
     assert voc.menu("/system identity").param("name").default == "MikroTik"
@@ -487,9 +487,15 @@ def test_is_menu_prefix(voc):
 def test_aliases(voc):
     assert voc.resolve("/ip route rule") == "/routing rule"
     assert voc.resolve("/routing ospf network") == "/routing ospf interface-template"
-    tmpl = voc.menu("/routing ospf interface")
+    tmpl = voc.menu("/routing ospf network")
+    assert tmpl.path == "/routing ospf interface-template"
     assert tmpl.param("network").name == "networks"
     assert tmpl.param("interface").name == "interfaces"
+    # RouterOS 7 kept /routing ospf interface (running and static interfaces);
+    # the RouterOS 6 settings it had are marked as such
+    ospf_if = voc.menu("/routing ospf interface")
+    assert ospf_if.path == "/routing ospf interface"
+    assert ospf_if.param("network-type").version == "6" and ospf_if.param("cost").version is None
     assert voc.menu("/ip route").param("routing-mark").name == "routing-table"
     peer = voc.menu("/routing bgp peer")
     assert peer.path == "/routing bgp connection"
@@ -501,7 +507,8 @@ def test_aliases(voc):
 
 def test_versions(voc):
     assert voc.menu("/interface wireguard").version == "7"
-    assert voc.menu("/routing filter").version == "6"
+    assert voc.menu("/routing filter").param("chain").version == "6"  # v6 rules; v7 has /routing filter rule
+    assert voc.menu("/routing filter rule").param("rule") is not None
     assert voc.menu("/ip route").param("type").version == "6"
 
 
@@ -511,7 +518,7 @@ def test_suggestions(voc):
     assert voc.menu("/ip address").suggest_param("adress") == "address"
     assert voc.menu("/ip firewall nat").suggest_param("out-interfce") == "out-interface"
     assert voc.menu("/ip address").suggest_param("zzzzzz") is None
-    assert voc.menu("/ip dns").suggest_command("flsh") == "flush"
+    assert voc.menu("/ip dns cache").suggest_command("flsh") == "flush"
 
 
 def test_param_check(voc):

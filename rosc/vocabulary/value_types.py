@@ -354,9 +354,10 @@ def _check_port(value: str) -> str | None:
 
 
 def _check_port_list(value: str) -> str | None:
+    # port lists are matchers (firewall dst-port=, src-port=): 0 matches port 0
     for item in value.split(","):
         lo, dash, hi = item.partition("-")
-        err = _check_port(lo) or (_check_port(hi) if dash else None)
+        err = _check_int(lo, 0, 65535, "port") or (_check_int(hi, 0, 65535, "port") if dash else None)
         if err:
             return err
         if dash and _to_int(lo) > _to_int(hi):
