@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from rosc.cli.options import apply_target_version, target_version_option
 from rosc.diagnostics import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -122,7 +123,8 @@ def _options_down(fn):
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
               help="Exit 1 (and refuse to write) when a finding is at least this severe (default: error).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
-def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path) -> None:
+@target_version_option
+def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, target_version) -> None:
     """Check the lab in LAB (its lab.toml) and write one script per device and variant."""
     from rosc.lint.config import ConfigError, find_config, load_config
     from rosc.lab.build import build_lab
@@ -137,6 +139,7 @@ def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path) -> None
         config.select = [p for s in select for p in s.split(",") if p]
     if ignore:
         config.ignore = config.ignore + [p for s in ignore for p in s.split(",") if p]
+    apply_target_version(config, target_version)
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     config.fail_on = threshold
     try:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rosc import __version__
 from rosc.diagnostics import Severity
 from rosc.cli.files import InputError, expand, read
+from rosc.cli.options import apply_target_version, target_version_option
 from rosc.report.text import print_diagnostics
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -157,7 +158,8 @@ def _lint_one(task: tuple[str, object]) -> tuple[str, list, str | None]:
 )
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True, help="Lint files in N processes.")
-def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs) -> None:
+@target_version_option
+def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, target_version) -> None:
     """Check PATHS (files, folders, '-' for stdin) and report findings."""
     from rosc.lint.config import ConfigError, find_config, load_config
     from rosc.report.formats import to_github, to_json, to_sarif
@@ -175,6 +177,7 @@ def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs) -> None:
         config.select = [p for s in select for p in s.split(",") if p]
     if ignore:
         config.ignore = config.ignore + [p for s in ignore for p in s.split(",") if p]
+    apply_target_version(config, target_version)
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     tasks = [(name, config) for name in files]
     if jobs > 1 and len(files) > 1 and "-" not in files:
@@ -270,11 +273,12 @@ def rule_cmd(rule_id: str) -> None:
 
 
 @main.command()
-def lsp() -> None:
+@target_version_option
+def lsp(target_version) -> None:
     """Run the language server (LSP over stdio) for editors."""
     from rosc.lsp.server import serve
 
-    serve()
+    serve(target_version)
 
 
 def _print_diff(before: str, after: str, name: str) -> None:

@@ -4,6 +4,8 @@
     select = ["ALL"]           # rule ids, id prefixes ("SEC") or areas ("security")
     ignore = ["SEC001"]
     fail-on = "error"          # info | warning | error
+    target-version = "7.16"    # check against this RouterOS version (default:
+                               # the export header's, else every version)
     [tool.rosc.severity]
     ADDR005 = "error"
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rosc.diagnostics import Severity
+from rosc.vocabulary.versions import Version, VersionError, parse_version
 
 
 class ConfigError(Exception):
@@ -28,6 +31,8 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     path: Path | None = None
+    target_version: Version | None = None
+    target_origin: str = ""
 
     def enabled(self, rule) -> bool:
         return _matches(rule, self.select) and not _matches(rule, self.ignore)
@@ -72,7 +77,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     table = data.get("tool", {}).get("rosc", {}) if path.name == "pyproject.toml" else data
     config = Config(path=path)
-    known = {"select", "ignore", "severity", "fail-on", "extend-ignore"}
+    known = {"select", "ignore", "severity", "fail-on", "extend-ignore", "target-version"}
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
@@ -86,6 +91,15 @@ def load_config(path: Path | None) -> Config:
             config.select = value
         else:
             config.ignore.extend(value)
+    if "target-version" in table:
+        value = table["target-version"]
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: `target-version` must be a string, e.g. target-version = \"7.16\"")
+        try:
+            config.target_version = parse_version(value)
+        except VersionError as exc:
+            raise ConfigError(f"{path}: target-version: {exc}") from None
+        config.target_origin = f"`target-version` in {path.name}"
     try:
         for rule_id, level in table.get("severity", {}).items():
             config.severity[rule_id] = Severity.parse(level)
