@@ -77,6 +77,9 @@ def overlay_problems(voc) -> list[str]:
                     problems.append(f"{where}: alias `{alias}` of `{name}` is a parameter of its own in RouterOS 7")
         for g in ov.groups:
             group_hits.setdefault(g, set()).update(args)
+            for name, spec in (overlay.group(g) or {}).items():
+                if spec.get("version") == "6" and name in args and name not in ov.params:
+                    problems.append(f"group {g}: `{name}` is marked RouterOS 6 only, but RouterOS 7 has it in {path}")
     for g in overlay.groups:
         hits = group_hits.get(g, set())
         for name, spec in (overlay.group(g) or {}).items():

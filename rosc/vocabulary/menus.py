@@ -139,10 +139,10 @@ def union_life(lives: Iterable[Life]) -> Life:
     )
 
 
-def _marked(life: Life, version: str | None) -> Life:
-    if version is None or life.major == version:
+def _marked(life: Life, version: str | None, v6: bool = False) -> Life:
+    if (version is None or life.major == version) and life.v6 >= v6:
         return life
-    return Life(life.first, life.last, life.package, version)
+    return Life(life.first, life.last, life.package, version or life.major, life.v6 or v6)
 
 
 def _overlay_life(version: str | None) -> Life:
@@ -185,7 +185,7 @@ class Menu(_ParamTable):
 
     __slots__ = (
         "path", "doc", "kind", "key", "aliases", "version", "replaced_by", "hardware", "life", "commands",
-        "source", "generated", "_ov", "_vocab", "_params", "_by_alias", "_props", "_specs", "_v6_verbs",
+        "source", "generated", "_ov", "_vocab", "_params", "_by_alias", "_props", "_specs", "_v6_verbs", "v6_kind",
     )
 
     def __init__(self, path: str, gen: GenMenu | None, ov: OverlayMenu | None, vocab):
@@ -200,9 +200,10 @@ class Menu(_ParamTable):
         self.replaced_by = ov.replaced_by if ov else None
         self.hardware = ov.hardware if ov else None
         self.source = ov.source if ov else ("generated" if gen else "(implied)")
+        self.v6_kind = ov.v6_kind if ov is not None else None
         if gen is not None:
             self.kind = ov.kind if ov is not None and ov.kind else "dir" if not gen.words else _derived_kind(gen, vocab)
-            self.life = _marked(gen.life, self.version)
+            self.life = _marked(gen.life, self.version, self.v6_kind is not None)
             commands = set(gen.commands)
         else:
             self.kind = (ov.kind or "list") if ov else "dir"
@@ -265,7 +266,8 @@ class Menu(_ParamTable):
         version = self.version if self.generated is not None else None
         for name, args in self._gen_args(_SETTERS).items():
             spec = own.get(name) or groups.get(name)
-            life = _marked(union_life(a.life for a in args), (spec or {}).get("version") or version)
+            # a menu RouterOS 6 had too: its RouterOS 6 parameters are unknown, so none is flagged for 6
+            life = _marked(union_life(a.life for a in args), (spec or {}).get("version") or version, self.v6_kind is not None)
             params[name] = build_param(name, spec, _merge_args(args), life)
         beyond = self.generated is None
         for table, only_marked in ((own, False), (groups, True)):
@@ -328,7 +330,7 @@ class Menu(_ParamTable):
         """Where the command ``verb`` of this menu exists."""
         gen = self.generated.commands.get(verb) if self.generated else None
         if gen is not None:
-            return gen.life
+            return _marked(gen.life, None, self.v6_kind is not None and verb in _KIND_VERBS[self.v6_kind])
         ov = self._ov.command_specs.get(verb) if self._ov else None
         if ov is not None:
             return _overlay_life(ov.version)

@@ -10,7 +10,9 @@ overlay adds RouterOS 6 names, v7-only marks and hardware-only entries.  A
   it (``None`` when no base dump has it: an extra package only);
 * ``package``: an extra package (``container``, ``wireless``, ``iot``...)
   provides it in the newest dump, beyond the base package;
-* ``major``: the overlay's ``version = "6"`` or ``"7"`` (None: no mark).
+* ``major``: the overlay's ``version = "6"`` or ``"7"`` (None: no mark);
+* ``v6``: RouterOS 6 had it too, though RouterOS 7 dropped it and brought it
+  back later (``/routing bgp instance``, back in 7.20).
 
 ``absence(life, target)`` answers whether the node exists in the target
 version, and if not, why, in words for a message.  Granularity is the minor
@@ -91,6 +93,7 @@ class Life:
     last: int | None = None
     package: bool = False
     major: str | None = None
+    v6: bool = False
 
     @property
     def generated(self) -> bool:
@@ -126,15 +129,19 @@ def absence(life: Life, target: Version | None, known: tuple[int, int]) -> Absen
         return None
     lo, hi = known
     if target.major == 6:
+        if life.v6:
+            return None
         if life.major == "7":
             return Absence("v7-only", "exists in RouterOS 7 only")
         if life.first is not None and life.first > lo and life.major != "6":
             return Absence("added", f"appears in 7.{life.first}")
         return None
     if life.major == "6":
-        return Absence("v6-only", "is a RouterOS 6 name")
-    if life.first is None:
-        return None  # overlay-only (v7 or hardware), or an extra package's: no version facts
+        return Absence("v6-only", "exists in RouterOS 6 only")
+    if life.first is None:  # overlay-only (v7 or hardware), or an extra package's: no version facts,
+        if life.last is not None and min(max(target.minor, lo), hi) > life.last:  # except an end
+            return Absence("removed", f"was removed in 7.{_after(life.last, hi)} (last in 7.{life.last})")
+        return None
     minor = min(max(target.minor, lo), hi)
     if minor < life.first:
         return Absence("added", f"appears in 7.{life.first}")
