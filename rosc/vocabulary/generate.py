@@ -287,31 +287,55 @@ def default_output() -> Path:
     return tree_file()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rosc.vocabulary.generate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dumps", type=Path, default=DEFAULT_DUMPS, help="folder of *.inspect.json dumps")
-    parser.add_argument("--out", type=Path, default=None, help="file to write (default: the committed tree)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file differs")
-    args = parser.parse_args(argv)
-    out = args.out or default_output()
-    try:
-        text = render(read_dumps(args.dumps))
-    except DumpError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.check:
+def _overlay_folder() -> Path:
+    from rosc.vocabulary.tree import vocabulary_dir
+
+    return vocabulary_dir()
+
+
+def _write_or_check(out: Path, text: str, check: bool, source: str) -> int:
+    if check:
         old = out.read_text(encoding="utf-8") if out.is_file() else ""
         if old == text:
-            print(f"{out}: up to date with {args.dumps}")
+            print(f"{out}: up to date with {source}")
             return 0
         diff = list(difflib.unified_diff(old.splitlines(), text.splitlines(), str(out), "generated", lineterm="", n=0))
-        print(f"{out} differs from what {args.dumps} generates ({len(diff)} diff lines); first ones:", file=sys.stderr)
+        print(f"{out} differs from what {source} gives ({len(diff)} diff lines); first ones:", file=sys.stderr)
         print("\n".join(line[:200] for line in diff[:40]), file=sys.stderr)
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out} ({len(text):,} bytes)")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rosc.vocabulary.overlay import CACHE_FILE, VocabularyError, render_cache
+
+    parser = argparse.ArgumentParser(prog="python -m rosc.vocabulary.generate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dumps", type=Path, default=DEFAULT_DUMPS, help="folder of *.inspect.json dumps")
+    parser.add_argument("--out", type=Path, default=None, help="tree file to write (default: the committed tree)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file differs")
+    parser.add_argument("--overlay", action="store_true",
+                        help="only the compact copy of the hand-written overlay (no dumps needed)")
+    args = parser.parse_args(argv)
+    status = 0
+    if not args.overlay:
+        try:
+            text = render(read_dumps(args.dumps))
+        except DumpError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        status = _write_or_check(args.out or default_output(), text, args.check, str(args.dumps))
+        if args.out is not None:
+            return status
+    folder = _overlay_folder()
+    try:
+        cache = render_cache(folder)
+    except VocabularyError as exc:
+        print(f"error: the overlay is broken: {exc}", file=sys.stderr)
+        return 2
+    return max(status, _write_or_check(folder.joinpath(*CACHE_FILE), cache, args.check, f"{folder}/*.toml"))
 
 
 if __name__ == "__main__":  # pragma: no cover

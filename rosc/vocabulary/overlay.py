@@ -16,6 +16,8 @@ checks every entry against the generated tree.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -171,58 +173,62 @@ def _menu(path: str, raw: Mapping, groups, where: str) -> OverlayMenu:
 
 
 class Overlay:
-    """The overlay's menus and groups, each parsed the first time it is needed.
+    """The overlay's menus and groups, each read the first time it is needed.
 
-    Built from TOML files (``from_folder``: every file is cut into its tables
-    by their ``[menu."<path>"...]`` and ``[group.<name>...]`` header lines, and
-    only the tables of a menu being looked at are parsed) or from parsed
-    documents (``from_docs``).  The names of every menu, and the old names
-    (``aliases``, ``renamed-from``), are known up front.
+    Built from the TOML files (``from_folder``): from the compact copy
+    ``generated/overlay-cache.json`` when it was made from exactly these
+    files (``python -m rosc.vocabulary.generate`` writes it), else by cutting
+    every file into its tables at their ``[menu."<path>"...]`` and
+    ``[group.<name>...]`` header lines and parsing only the tables of a menu
+    being looked at.  Or from parsed documents (``from_docs``).  The names of
+    every menu, and the old names (``aliases``, ``renamed-from``), are known
+    up front; a menu's fields are checked when it is first read.
     """
 
-    __slots__ = ("paths", "aliases", "_menu_text", "_group_text", "_menus", "_groups", "_sources")
+    __slots__ = ("paths", "aliases", "_menu_src", "_group_src", "_menus", "_groups", "_commands")
 
-    def __init__(self, menu_text: dict[str, list[tuple[str, str]]], group_text: dict[str, tuple[str, str]]):
-        self._menu_text = menu_text
-        self._group_text = group_text
+    def __init__(self, menu_src: dict[str, tuple[str, object]], group_src: dict[str, tuple[str, object]]):
+        # each source is (file name, TOML text of its tables) or (file name, parsed table)
+        self._menu_src = menu_src
+        self._group_src = group_src
         self._menus: dict[str, OverlayMenu] = {}
         self._groups: dict[str, dict[str, dict]] = {}
-        self._sources = {path: chunks[0][0] for path, chunks in menu_text.items()}
-        self.paths = tuple(menu_text)
+        self._commands = {p for p, (_f, src) in menu_src.items() if _may_add_commands(src)}
+        self.paths = tuple(menu_src)
         aliases: dict[str, tuple[str, int | None]] = {}
-        for path, chunks in menu_text.items():
-            if any("aliases" in text or "renamed-from" in text for _f, text in chunks):
-                menu = self.menu(path)
-                for a in menu.aliases:
-                    aliases[a] = (path, None)
-                for a, until in menu.renamed_from.items():
-                    aliases[a] = (path, until)
+        for path, (f, src) in menu_src.items():
+            raw = src if not isinstance(src, str) else _main_table(f, path, src)
+            if raw is None:
+                continue
+            for a in raw.get("aliases", ()):
+                aliases[normalize_path(a)] = (path, None)
+            for a, until in _renamed(raw.get("renamed-from", {}), f"{f}: {path}").items():
+                aliases[a] = (path, until)
         self.aliases = aliases
 
     @classmethod
     def from_folder(cls, folder: Path) -> "Overlay":
-        menus: dict[str, list[tuple[str, str]]] = {}
+        texts = [(f.name, f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.toml"))]
+        cached = _cached_docs(folder, texts)
+        if cached is not None:
+            return cls.from_docs(cached, check=False)
+        menus: dict[str, tuple[str, str]] = {}
         groups: dict[str, tuple[str, str]] = {}
-        for f in sorted(folder.glob("*.toml")):
-            for kind, name, text in _tables(f.name, f.read_text(encoding="utf-8")):
-                if kind == "menu":
-                    menus.setdefault(name, []).append((f.name, text))
-                elif name in groups and groups[name][0] != f.name:
-                    raise fail(f.name, f"group {name!r} defined twice")
-                else:
-                    groups[name] = (f.name, groups.get(name, ("", ""))[1] + text)
-        for path, chunks in menus.items():
-            files = {f for f, _ in chunks}
-            if len(files) > 1:
-                raise fail(sorted(files)[1], f"menu {path} also defined in {sorted(files)[0]}")
+        for name, text in texts:
+            for kind, key, chunk in _tables(name, text):
+                table = menus if kind == "menu" else groups
+                if key in table and table[key][0] != name:
+                    what = f"menu {key}" if kind == "menu" else f"group {key!r}"
+                    raise fail(name, f"{what} also defined in {table[key][0]}")
+                table[key] = (name, table.get(key, ("", ""))[1] + chunk)
         return cls(menus, groups)
 
     @classmethod
-    def from_docs(cls, docs: Iterable[tuple[str, Mapping]]) -> "Overlay":
-        """From parsed TOML documents ``(file name, data)``; every menu is checked now."""
-        docs = list(docs)
-        menus: dict[str, list[tuple[str, Mapping]]] = {}
-        groups: dict[str, tuple[str, Mapping]] = {}
+    def from_docs(cls, docs: Iterable[tuple[str, Mapping]], check: bool = True) -> "Overlay":
+        """From parsed TOML documents ``(file name, data)``; with ``check``,
+        every menu is read (and its mistakes raised) now."""
+        menus: dict[str, tuple[str, object]] = {}
+        groups: dict[str, tuple[str, object]] = {}
         for name, doc in docs:
             extra = set(doc) - {"menu", "group"}
             if extra:
@@ -234,68 +240,116 @@ class Overlay:
             for raw_path, raw in doc.get("menu", {}).items():
                 path = normalize_path(raw_path)
                 if path in menus:
-                    raise fail(name, f"menu {path} also defined in {menus[path][0][0]}")
-                menus[path] = [(name, raw)]
-        overlay = cls.__new__(cls)
-        overlay._menu_text = {}
-        overlay._group_text = {}
-        overlay._groups = {g: _params(body.get("params", {}), f"{f}: group {g}") for g, (f, body) in groups.items()}
-        overlay._menus = {}
-        overlay._sources = {p: c[0][0] for p, c in menus.items()}
-        overlay.paths = tuple(menus)
-        overlay.aliases = {}
-        for path, ((f, raw),) in menus.items():
-            menu = overlay._menus[path] = _menu(path, raw, overlay.group, f"{f}: {path}")
-            for a in menu.aliases:
-                overlay.aliases[a] = (path, None)
-            for a, until in menu.renamed_from.items():
-                overlay.aliases[a] = (path, until)
+                    raise fail(name, f"menu {path} also defined in {menus[path][0]}")
+                menus[path] = (name, raw)
+        overlay = cls(menus, groups)
+        if check:
+            for path in overlay.paths:
+                overlay.menu(path)
         return overlay
+
+    def adds_commands(self, path: str) -> bool:
+        """Whether the overlay's entry for ``path`` may add commands or change
+        the menu's kind (else the generated tree alone says what follows it)."""
+        return path in self._commands
 
     def group(self, name: str) -> dict[str, dict] | None:
         found = self._groups.get(name)
-        if found is None and name in self._group_text:
-            f, text = self._group_text[name]
-            body = _loads(f, text).get("group", {}).get(name, {})
+        if found is None and name in self._group_src:
+            f, src = self._group_src[name]
+            body = src if not isinstance(src, str) else _loads(f, src).get("group", {}).get(name, {})
             found = self._groups[name] = _params(body.get("params", {}), f"{f}: group {name}")
         return found
 
     @property
     def groups(self) -> tuple[str, ...]:
-        return tuple(sorted({*self._groups, *self._group_text}))
+        return tuple(sorted(self._group_src))
 
     def menu(self, path: str) -> OverlayMenu | None:
         found = self._menus.get(path)
-        if found is None and path in self._menu_text:
-            f = self._sources[path]
-            doc = _loads(f, "".join(text for _f, text in self._menu_text[path]))
-            raw = _find_menu(doc.get("menu", {}), path)
+        if found is None and path in self._menu_src:
+            f, src = self._menu_src[path]
+            raw = src if not isinstance(src, str) else _find_menu(_loads(f, src).get("menu", {}), path)
             found = self._menus[path] = _menu(path, raw, self.group, f"{f}: {path}")
         return found
 
 
+CACHE_FILE = ("generated", "overlay-cache.json")
+CACHE_FORMAT = 1
+
+
+def overlay_digest(texts: list[tuple[str, str]]) -> str:
+    """What the overlay cache was made from: the files' names and contents."""
+    h = hashlib.sha256()
+    for name, text in texts:
+        h.update(name.encode() + b"\0" + text.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def render_cache(folder: Path) -> str:
+    """The compact copy of the overlay (``generated/overlay-cache.json``)."""
+    texts = [(f.name, f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.toml"))]
+    docs = [[name, _loads(name, text)] for name, text in texts]
+    Overlay.from_docs(docs)  # refuse to cache a broken overlay
+    body = {"format": CACHE_FORMAT, "digest": overlay_digest(texts), "docs": docs}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def _cached_docs(folder: Path, texts: list[tuple[str, str]]):
+    path = folder.joinpath(*CACHE_FILE)
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(body, dict) or body.get("format") != CACHE_FORMAT or body.get("digest") != overlay_digest(texts):
+        return None  # made from other files: read the TOML
+    return [(name, doc) for name, doc in body.get("docs", ())]
+
+
+def _main_table(f: str, path: str, text: str) -> Mapping | None:
+    """The ``[menu."<path>"]`` table of a menu's TOML, parsed only when it
+    holds old names (aliases, renamed-from)."""
+    main = text.split("\n[", 1)[0]
+    if not _OLD_NAMES.search(main):
+        return None
+    return _find_menu(_loads(f, main).get("menu", {}), path)
+
+
+_COMMAND_FIELDS = frozenset({"commands", "command", "kind", "v6-kind"})
+_OLD_NAMES = re.compile(r"^(?:aliases|renamed-from)\s*=", re.M)
 _HEADER = re.compile(r"\[\s*(?:menu\s*\.\s*\"([^\"]*)\"|group\s*\.\s*([A-Za-z0-9_-]+))\s*(?:\.[^\]]*)?\]\s*(?:#.*)?\Z")
 
 
 def _tables(name: str, text: str) -> Iterable[tuple[str, str, str]]:
     """Cut one overlay file into ``(kind, menu path or group name, text)`` by its table headers."""
-    current: tuple[str, str] | None = None
-    lines: list[str] = []
-    for lineno, line in enumerate(text.splitlines(keepends=True), 1):
-        if line.startswith("["):
-            m = _HEADER.match(line.strip())
-            if m is None:
-                raise fail(name, f"line {lineno}: tables must be [menu.\"<path>\"...] or [group.<name>...]: {line.strip()}")
-            if current is not None:
-                yield current[0], current[1], "".join(lines)
-            current = ("menu", normalize_path(m.group(1))) if m.group(1) is not None else ("group", m.group(2))
-            lines = [line]
-        elif current is not None:
-            lines.append(line)
-        elif line.strip() and not line.lstrip().startswith("#"):
+    starts = [0] if text.startswith("[") else []
+    at = text.find("\n[")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n[", at + 1)
+    head = text[: starts[0]] if starts else text
+    for lineno, line in enumerate(head.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#"):
             raise fail(name, f"line {lineno}: a value outside any [menu...] or [group...] table")
-    if current is not None:
-        yield current[0], current[1], "".join(lines)
+    for i, start in enumerate(starts):
+        chunk = text[start : starts[i + 1] if i + 1 < len(starts) else len(text)]
+        header = chunk.split("\n", 1)[0].strip()
+        m = _HEADER.match(header)
+        if m is None:
+            lineno = text.count("\n", 0, start) + 1
+            raise fail(name, f"line {lineno}: tables must be [menu.\"<path>\"...] or [group.<name>...]: {header}")
+        if m.group(1) is not None:
+            yield "menu", normalize_path(m.group(1)), chunk
+        else:
+            yield "group", m.group(2), chunk
+
+
+def _may_add_commands(src) -> bool:
+    """Whether a menu's entry may add commands or set a kind (for TOML text,
+    a cheap over-approximation)."""
+    if not isinstance(src, str):
+        return not _COMMAND_FIELDS.isdisjoint(src)
+    return "commands" in src or ".command." in src or "kind" in src
 
 
 def _loads(name: str, text: str) -> dict:

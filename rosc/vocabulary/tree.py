@@ -184,11 +184,18 @@ class Vocabulary:
         if found is not None:
             return found
         out: dict[str, str] = {}
-        menu = self.menu(words)
-        if menu is not None:
-            for verb in menu.commands:
+        path = self.resolve(words)
+        gen = self.tree.menu(self._sources[path]) if path is not None and self.tree is not None else None
+        if gen is not None and not self.overlay.adds_commands(path):
+            out.update(dict.fromkeys(gen.commands, "cmd"))  # no need to read the overlay's entry
+            menu = gen
+        else:
+            menu = self.menu(words)
+            for verb in menu.commands if menu is not None else ():
                 out[verb] = "cmd"
-            for name in self._submenus.get(tuple(menu.path[1:].split()), ()):
+        if menu is not None:
+            path = path or menu.path
+            for name in self._submenus.get(tuple(path[1:].split()), ()):
                 out[name] = "menu"
             for name in self._submenus.get(words, ()):
                 out[name] = "menu"
