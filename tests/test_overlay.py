@@ -123,3 +123,27 @@ def test_reference_kinds_are_known(voc):
     for path in voc.menus:
         for p in voc.menu(path).params.values():
             assert set(p.kinds) <= REF_KINDS, (path, p.name, p.kinds)
+
+
+def test_the_overlay_cache_is_up_to_date(capsys):
+    """`python -m rosc.vocabulary.generate --overlay` writes it; the TOML files are the source."""
+    from rosc.vocabulary import generate
+
+    assert generate.main(["--check", "--overlay"]) == 0, capsys.readouterr().err
+
+
+def test_a_stale_overlay_cache_is_ignored(tmp_path):
+    import shutil
+
+    from rosc.vocabulary.overlay import Overlay
+
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(vocabulary.vocabulary_dir(), folder)
+    fresh = Overlay.from_folder(folder)
+    assert fresh._menu_src["/ip address"][1].__class__ is not str  # read from the cache
+    toml = folder / "ip-address.toml"
+    toml.write_text(toml.read_text().replace('doc = "IPv4 addresses', 'doc = "Edited: IPv4 addresses', 1))
+    stale = Overlay.from_folder(folder)
+    assert isinstance(stale._menu_src["/ip address"][1], str)  # the cache no longer matches: the TOML is read
+    assert stale.menu("/ip address").doc.startswith("Edited")
+    assert set(stale.paths) == set(fresh.paths) and stale.aliases == fresh.aliases
