@@ -121,7 +121,7 @@ def test_article_build_snapshot(tmp_path, snapshot):
     names = sorted(p.name for p in report.written)
     assert names == sorted([
         "core.rsc", "isp1.rsc", "isp2.rsc", "mtr1.rsc", "mtr3.rsc",
-        "mtr2-ecmp.rsc", "mtr2-failover.rsc", "mtr2-recursive.rsc", "REPORT.md",
+        "mtr2-ecmp.rsc", "mtr2-failover.rsc", "mtr2-recursive.rsc", "REPORT.md", "topology.svg",
     ])
     files = {p.name: p.read_text(encoding="utf-8") for p in report.written}
     files["REPORT.md"] = _stable_report(files["REPORT.md"])

@@ -125,3 +125,22 @@ def test_rules_and_rule_commands():
     assert page.exit_code == 0 and "continuation" in page.output.lower()
     missing = CliRunner().invoke(main, ["rule", "SYN99"])
     assert missing.exit_code == 2 and "did you mean" in missing.output
+
+
+def test_rules_listing_piped_is_one_line_a_rule():
+    from rosc.checks.registry import all_rules
+
+    listing = CliRunner().invoke(main, ["rules"])  # not a terminal
+    lines = listing.output.splitlines()
+    rules = all_rules()
+    assert lines[0].split() == ["id", "name", "area", "severity", "summary"]
+    assert lines[-1] == f"{len(rules)} rules"
+    body = lines[1:-1]
+    assert len(body) == len(rules)
+    for line, rule in zip(body, rules.values()):
+        assert line.startswith(rule.id + " ") and line.endswith(rule.summary)
+        assert line.split()[1:4] == [rule.name, rule.area, rule.severity.label]
+    # the summaries start in one column
+    starts = {line.index(rule.summary) for line, rule in zip(body, rules.values())}
+    assert len(starts) == 1
+    assert CliRunner().invoke(main, ["rules", "--area", "nope"]).exit_code == 2

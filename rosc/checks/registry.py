@@ -82,6 +82,7 @@ PARSER_RULES = tuple(
         ("SYN009", "continuation-trailing-space", Severity.WARNING, "Spaces after a line-continuation backslash"),
         ("SYN010", "stray-character", Severity.ERROR, "A backslash, `$` or character out of place"),
         ("SYN011", "nesting-too-deep", Severity.ERROR, "Brackets nested deeper than rosc reads"),
+        ("SYN020", "utf16-or-utf32-file", Severity.ERROR, "The file is UTF-16 or UTF-32 text, not UTF-8"),
     ]
 )
 

@@ -1,9 +1,19 @@
-"""Finding and reading the files named on the command line."""
+"""Finding and reading the files named on the command line.
+
+Each input is read once (a FIFO or ``-`` cannot be read twice) and at most
+``MAX_INPUT_BYTES`` of it (``rosc parse /dev/zero`` stops).  A path that is
+missing, a dangling symbolic link or a loop of them is an error with its
+reason; a folder that cannot be read is an error too, not a silent skip."""
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from rosc.syntax.reading import MAX_INPUT_BYTES, InputTooLarge, describe_os_error, path_status, read_limited, read_path
 
 SKIP_DIRS = {".git", "build", "__pycache__", ".venv", "node_modules"}
 
@@ -12,30 +22,67 @@ class InputError(Exception):
     """A path that cannot be read: exit status 2."""
 
 
-def expand(paths: tuple[str, ...]) -> list[str]:
-    """Files named, and the ``*.rsc`` files below folders named, in order."""
-    out: list[str] = []
+@dataclass(slots=True)
+class Inputs:
+    """The files to work on, and what could not be looked at while finding them."""
+
+    files: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def find_inputs(paths: tuple[str, ...]) -> Inputs:
+    """Files named, and the ``*.rsc`` files below folders named, in order.
+    A named path that does not exist raises InputError (nothing is done);
+    what cannot be read below a folder is collected in ``errors``."""
+    out = Inputs()
     for name in paths:
         if name == "-":
-            out.append(name)
+            out.files.append(name)
             continue
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*.rsc") if p.is_file() and not (set(p.relative_to(path).parts[:-1]) & SKIP_DIRS)
-            )
-            out.extend(str(p) for p in found)
-        elif path.exists():
-            out.append(name)
+        problem = path_status(name)
+        if problem is not None:
+            raise InputError(f"{name}: {problem}")
+        if os.path.isdir(name):
+            _walk(name, out)
         else:
-            raise InputError(f"{name}: no such file or folder")
+            out.files.append(name)
     return out
 
 
-def read(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
+def _walk(top: str, out: Inputs) -> None:
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else top
+        out.errors.append(f"{where}: cannot read the folder: {describe_os_error(exc)}")
+
+    for folder, dirs, names in os.walk(top, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in names:
+            if not name.endswith(".rsc"):
+                continue
+            path = Path(folder) / name
+            problem = path_status(str(path))
+            if problem is not None:
+                out.errors.append(f"{path}: {problem}")
+                continue
+            if stat.S_ISREG(os.stat(path).st_mode):
+                found.append(path)
+            # a FIFO, device or socket named *.rsc is not a script someone saved: skipped
+    out.files.extend(str(p) for p in sorted(found))
+
+
+def read(name: str, limit: int | None = None) -> bytes:
+    """The bytes of one input (``-``: standard input), read once, at most
+    ``limit`` (default ``MAX_INPUT_BYTES``) of them."""
+    shown = "<stdin>" if name == "-" else name
+    limit = MAX_INPUT_BYTES if limit is None else limit
     try:
-        return Path(name).read_bytes()
+        if name == "-":
+            return read_limited(sys.stdin.buffer, limit)
+        return read_path(name, limit)
+    except InputTooLarge as exc:
+        raise InputError(f"{shown}: {exc}") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        problem = path_status(name) if name != "-" else None
+        raise InputError(f"{shown}: cannot read: {problem or describe_os_error(exc)}") from None

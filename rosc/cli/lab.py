@@ -16,41 +16,42 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from rosc.cli.options import apply_target_version, target_version_option
+from rosc.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, console, error, fail, plain
 from rosc.diagnostics import Severity
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
-
-def _console(stderr: bool = False) -> Console:
-    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
-    if not console.is_terminal:
-        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=160)
-    return console
+def _console(stderr: bool = False):
+    return console(stderr=stderr, width=160)
 
 
 def _fail(message: str) -> None:
-    _console(stderr=True).print(f"[bold red]error[/]: {message}", highlight=False, markup=True)
-    sys.exit(EXIT_USAGE)
+    fail(message)
 
 
-def _load(lab_dir: str, config=None):
+def _load(lab_dir: str, config=None, allow_outside: bool = False):
     from rosc.lab.loader import load_lab
     from rosc.lab.manifest import ManifestError
     from rosc.report.text import print_diagnostics
 
     try:
-        lab, diagnostics = load_lab(lab_dir, config)
+        lab, diagnostics = load_lab(lab_dir, config, allow_outside)
     except ManifestError as exc:
         _fail(str(exc))
     if lab is None:
         print_diagnostics(_console(), diagnostics, _sources_of(diagnostics))
-        _console(stderr=True).print("error: the lab cannot be loaded: fix lab.toml first", highlight=False)
+        error(_console(stderr=True), "the lab cannot be loaded: fix lab.toml first")
         sys.exit(EXIT_FINDINGS)
     return lab
+
+
+def _options_outside(fn):
+    return click.option(
+        "--allow-outside-lab", "allow_outside", is_flag=True,
+        help="Read device files lab.toml names outside the lab folder (by default refused).",
+    )(fn)
 
 
 def _sources_of(diagnostics) -> dict:
@@ -123,52 +124,52 @@ def _options_down(fn):
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
               help="Exit 1 (and refuse to write) when a finding is at least this severe (default: error).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
+@_options_outside
 @target_version_option
-def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, target_version) -> None:
-    """Check the lab in LAB (its lab.toml) and write one script per device and variant."""
+def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, allow_outside, target_version) -> None:
+    """Check the lab in LAB (its lab.toml) and write one script per device and variant.
+
+    The output folder (default LAB/build) is replaced as a whole, all at
+    once; it must not hold the lab's files, nor files rosc did not write."""
+    from rosc.cli.options import apply_options
     from rosc.lint.config import ConfigError, find_config, load_config
-    from rosc.lab.build import build_lab
+    from rosc.lab.build import BuildError, build_lab
     from rosc.lab.manifest import ManifestError
     from rosc.report.text import print_diagnostics
 
     try:
         config = load_config(Path(config_path) if config_path else find_config(Path(lab_dir)))
+        config = apply_options(config, select, ignore)
     except ConfigError as exc:
         _fail(str(exc))
-    if select:
-        config.select = [p for s in select for p in s.split(",") if p]
-    if ignore:
-        config.ignore = config.ignore + [p for s in ignore for p in s.split(",") if p]
     apply_target_version(config, target_version)
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     config.fail_on = threshold
     try:
-        report = build_lab(lab_dir, out_dir, force=force, config=config)
-    except ManifestError as exc:
+        report = build_lab(lab_dir, out_dir, force=force, config=config, allow_outside=allow_outside)
+    except (ManifestError, BuildError) as exc:
         _fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot write the build: {exc.strerror or exc}")
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        _fail(f"cannot write the build{where}: {exc.strerror or exc}: nothing written")
     out, err = _console(), _console(stderr=True)
     sources = report.lab.sources() if report.lab is not None else _sources_of(report.diagnostics)
     print_diagnostics(out, report.diagnostics, sources)
     counts = {sev: sum(1 for d in report.diagnostics if d.severity == sev) for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
     summary = ", ".join(f"{n} {sev.label}{'s' if n != 1 else ''}" for sev, n in counts.items())
     if report.lab is None:
-        out.print(f"lab {lab_dir}: {summary}", highlight=False)
-        err.print("error: lab.toml cannot be used: nothing written", highlight=False)
+        plain(out, f"lab {lab_dir}: {summary}")
+        error(err, "lab.toml cannot be used: nothing written")
         sys.exit(EXIT_FINDINGS)
     n_files = len(report.lab.files)
-    out.print(f"lab {report.lab.name}: {n_files} file{'s' if n_files != 1 else ''} checked: {summary}", highlight=False)
+    plain(out, f"lab {report.lab.name}: {n_files} file{'s' if n_files != 1 else ''} checked: {summary}")
     failing = any(d.severity >= threshold for d in report.diagnostics)
     if report.refused:
-        err.print(
-            f"error: {report.errors or 'some'} finding(s) at or above {threshold.label}: nothing written "
-            "(--force writes anyway)",
-            highlight=False,
-        )
+        error(err, f"{report.errors or 'some'} finding(s) at or above {threshold.label}: nothing written "
+                   "(--force writes anyway)")
         sys.exit(EXIT_FINDINGS)
     where = report.out_dir
-    err.print(f"wrote {len(report.written)} files to {where}", highlight=False)
+    plain(err, f"wrote {len(report.written)} files to {where}")
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
@@ -183,11 +184,14 @@ def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, target_
               help="Source address (a host of a LAN of the device); default: the router's own address.")
 @_options_variant
 @_options_down
-def route(lab_dir, source, target, src, variants, down) -> None:
+@_options_outside
+@click.option("--format", "fmt_", type=click.Choice(["text", "svg"]), default="text", show_default=True,
+              help="text: hop by hop; svg: the lab's topology with the paths highlighted and where they end.")
+def route(lab_dir, source, target, src, variants, down, allow_outside, fmt_) -> None:
     """Follow a packet from a device of LAB to ADDRESS, hop by hop across the lab."""
     from rosc.lab.describe import hop_text, outcome_text
 
-    lab = _load(lab_dir)
+    lab = _load(lab_dir, allow_outside=allow_outside)
     if source not in lab.manifest.devices:
         _fail(f"no device {source!r} in the lab (devices: {', '.join(lab.manifest.devices)})")
     try:
@@ -216,9 +220,14 @@ def route(lab_dir, source, target, src, variants, down) -> None:
         title += f" from {src_ip} ({in_iface})"
     if shown:
         title += ", with " + ", ".join(shown) + " down"
-    out.print(title, highlight=False)
     paths = sim.trace(source, dst, src_ip, in_interface=in_iface)
     ok = [p for p in paths if p.ok]
+    if fmt_ == "svg":
+        from rosc.lab.svg import render_svg
+
+        click.echo(render_svg(network, paths, title), nl=False)
+        sys.exit(EXIT_OK if len(ok) == len(paths) else EXIT_FINDINGS)
+    out.print(title, highlight=False)
     if len(paths) > 1:
         good = sum((p.share for p in ok), start=0)
         out.print(
@@ -270,11 +279,12 @@ def _percent(share) -> str:
 @click.option("--device", "device", required=True, metavar="DEVICE", help="The device whose table to print.")
 @_options_variant
 @_options_down
-def routes(lab_dir, device, variants, down) -> None:
+@_options_outside
+def routes(lab_dir, device, variants, down, allow_outside) -> None:
     """Print the routing table a device of LAB computes, like /ip route print."""
     from rosc.lab.describe import flags, gateway_text, immediate_text, route_status
 
-    lab = _load(lab_dir)
+    lab = _load(lab_dir, allow_outside=allow_outside)
     if device not in lab.manifest.devices:
         _fail(f"no device {device!r} in the lab (devices: {', '.join(lab.manifest.devices)})")
     overrides = _variants(lab, variants)
@@ -313,14 +323,15 @@ def routes(lab_dir, device, variants, down) -> None:
 
 @click.command(name="graph")
 @click.argument("lab_dir", metavar="LAB")
-@click.option("--format", "fmt_", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
+@click.option("--format", "fmt_", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True,
               help="Mermaid (for Markdown) or Graphviz DOT.")
 @_options_variant
-def graph(lab_dir, fmt_, variants) -> None:
+@_options_outside
+def graph(lab_dir, fmt_, variants, allow_outside) -> None:
     """Print the topology of LAB: cables, uplinks, PPPoE sessions, WireGuard tunnels."""
     from rosc.lab.graph import render
 
-    lab = _load(lab_dir)
+    lab = _load(lab_dir, allow_outside=allow_outside)
     network = lab.network(_variants(lab, variants))
     click.echo(render(network, fmt_), nl=False)
 

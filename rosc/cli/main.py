@@ -4,33 +4,43 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from rosc import __version__
+from rosc.cli.files import InputError, find_inputs, read
+from rosc.cli.options import apply_options, apply_target_version, target_version_option
+from rosc.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, console, error, fail, json_text, plain
 from rosc.diagnostics import Severity
-from rosc.cli.files import InputError, expand, read
-from rosc.cli.options import apply_target_version, target_version_option
-from rosc.report.text import print_diagnostics
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
-
+from rosc.lint.config import ConfigError, find_config, load_config
+from rosc.report.text import excerpt, print_diagnostics
+from rosc.syntax.reading import describe_os_error
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rosc")
 def main() -> None:
     """rosc: compiler and linter for MikroTik RouterOS scripts (.rsc)."""
+    for stream in (sys.stdout, sys.stderr):
+        # a file name or script text that is not UTF-8 must not end the run with UnicodeEncodeError
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
 
 
-def _fail_input(exc: InputError) -> None:
-    _console(stderr=True).print(f"[bold red]error[/]: {exc}", highlight=False)
+def _fail_input(exc: Exception) -> None:
+    fail(str(exc))
+
+
+def _fail_config(exc: ConfigError) -> None:
+    err = console(stderr=True)
+    error(err, str(exc))
+    if exc.source is not None and exc.span is not None:
+        for line in excerpt(exc.source, exc.span):
+            err.print(line)
     sys.exit(EXIT_USAGE)
 
 
@@ -52,11 +62,14 @@ def parse(file: str, as_json: bool) -> None:
         doc = to_json(result.script, result.source)
         doc["path"] = name
         doc["diagnostics"] = [d.as_dict() for d in result.diagnostics]
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
-    print_diagnostics(_console(stderr=as_json), result.diagnostics, {name: result.source})
+        text = json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    print_diagnostics(console(stderr=as_json), result.diagnostics, {name: result.source})
     if not as_json and not result.diagnostics:
         commands = sum(1 for _ in result.script.commands())
-        click.echo(f"{name}: {commands} commands, no syntax errors")
+        plain(console(), f"{name}: {commands} commands, no syntax errors")
     sys.exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
 
 
@@ -65,30 +78,57 @@ def parse(file: str, as_json: bool) -> None:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
 def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
-    """Rewrite PATHS (files, folders, '-' for stdin) in canonical RouterOS form."""
-    from rosc.format.formatter import format_bytes, write_atomic
+    """Rewrite PATHS (files, folders, '-' for stdin) in canonical RouterOS form.
 
+    Only regular files are rewritten (a symbolic link: the file it points
+    to), keeping owner, group, mode and hard links; read-only files and
+    files changed while rosc runs are left as they are."""
+    from rosc.format.formatter import format_bytes
+    from rosc.format.safe_write import WriteRefused, read_for_rewrite, rewrite
+    from rosc.syntax.reading import InputTooLarge
+    from rosc.syntax.source import encode_text
+
+    writing = not (check or diff)
     try:
-        files = expand(paths)
+        found = find_inputs(paths)
     except InputError as exc:
         _fail_input(exc)
-    err = _console(stderr=True)
-    changed = failed = unchanged = 0
+    err = console(stderr=True)
+    changed = failed = unchanged = unwritten = 0
     status = EXIT_OK
-    for name in files:
-        try:
-            data = read(name)
-        except InputError as exc:
-            err.print(f"[bold red]error[/]: {exc}", highlight=False)
-            status = EXIT_USAGE
-            continue
+    for problem in found.errors:
+        error(err, problem)
+        status = EXIT_USAGE
+    for name in found.files:
         shown = "<stdin>" if name == "-" else name
+        original = None
+        try:
+            if writing and name != "-":
+                original = read_for_rewrite(name)
+                data = original.data
+            else:
+                data = read(name)
+        except InputError as exc:
+            error(err, str(exc))
+            status = EXIT_USAGE
+            unwritten += 1
+            continue
+        except (WriteRefused, InputTooLarge) as exc:
+            error(err, f"{shown}: not formatted: {exc}")
+            status = EXIT_USAGE
+            unwritten += 1
+            continue
+        except OSError as exc:
+            error(err, f"{shown}: cannot read: {describe_os_error(exc)}")
+            status = EXIT_USAGE
+            unwritten += 1
+            continue
         result = format_bytes(data, shown)
         if result.diagnostics:
             print_diagnostics(err, result.diagnostics, {shown: result.source})
         if result.output is None:
             failed += 1
-            err.print(f"error: cannot format {shown}: fix the errors above first", highlight=False)
+            plain(err, f"error: cannot format {shown}: fix the errors above first")
             continue
         if name == "-":
             if diff:
@@ -96,32 +136,40 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
             elif check:
                 pass
             else:
-                sys.stdout.buffer.write(result.output.encode("utf-8", errors="surrogateescape"))
+                sys.stdout.buffer.write(encode_text(result.output))
             changed += result.changed
             unchanged += not result.changed
             continue
         if not result.changed:
             unchanged += 1
             continue
-        changed += 1
         if diff:
             _print_diff(result.original, result.output, shown)
         if check:
-            err.print(f"would reformat {shown}", highlight=False)
+            plain(err, f"would reformat {shown}")
         elif not diff:
             try:
-                write_atomic(Path(name), result.output)
-            except OSError as exc:
-                err.print(f"[bold red]error[/]: {shown}: cannot write: {exc.strerror or exc}", highlight=False)
+                rewrite(original, encode_text(result.output))
+            except WriteRefused as exc:
+                error(err, f"{shown}: not rewritten: {exc}")
                 status = EXIT_USAGE
+                unwritten += 1
                 continue
-            err.print(f"reformatted {shown}", highlight=False)
+            except OSError as exc:
+                error(err, f"{shown}: cannot write: {describe_os_error(exc)}")
+                status = EXIT_USAGE
+                unwritten += 1
+                continue
+            plain(err, f"reformatted {shown}")
+        changed += 1
     verb = "would be reformatted" if (check or diff) else "reformatted"
     parts = [f"{changed} file{'s' if changed != 1 else ''} {verb}", f"{unchanged} unchanged"]
     if failed:
         parts.append(f"{failed} failed")
-    if files != ["-"]:
-        err.print(", ".join(parts) + ".", highlight=False)
+    if unwritten:
+        parts.append(f"{unwritten} not {'read' if not writing else 'written'}")
+    if found.files != ["-"]:
+        plain(err, ", ".join(parts) + ".")
     if status == EXIT_USAGE:
         sys.exit(EXIT_USAGE)
     if failed or (check and changed):
@@ -129,17 +177,30 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
     sys.exit(EXIT_OK)
 
 
-def _lint_one(task: tuple[str, object]) -> tuple[str, list, str | None]:
-    """Lint one file (in a worker process with -j): (name, diagnostics, error)."""
+def _lint_one(task: tuple[str, object, bool]) -> tuple[str, list, object, str | None]:
+    """Lint one file (in a worker process with -j): (name, diagnostics,
+    source for the excerpts or None, error).  The file is read once, here."""
     from rosc.lint.engine import lint_bytes
 
-    name, config = task
+    name, config, want_source = task
     try:
         data = read(name)
     except InputError as exc:
-        return name, [], str(exc)
+        return name, [], None, str(exc)
     shown = "<stdin>" if name == "-" else name
-    return name, lint_bytes(data, shown, config).diagnostics, None
+    result = lint_bytes(data, shown, config)
+    source = result.source if want_source and result.diagnostics else None
+    return name, result.diagnostics, source, None
+
+
+def worker_count(jobs: int, files: int) -> int:
+    """Processes for ``-j``: never more than the CPUs rosc may use (more
+    only add start-up and contention) or than there are files."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(jobs, cpus, files))
 
 
 @main.command()
@@ -153,58 +214,61 @@ def _lint_one(task: tuple[str, object]) -> tuple[str, list, str | None]:
     help="Exit 1 when a finding is at least this severe (default: error, or the config's fail-on).",
 )
 @click.option(
-    "--format", "fmt_", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
-    help="Output format.",
+    "--format", "fmt_", type=click.Choice(["text", "json", "sarif", "github", "gitlab"]), default="text", show_default=True,
+    help="Output format: text, JSON, SARIF 2.1.0 (GitHub code scanning), GitHub annotations, GitLab Code Quality.",
 )
+@click.option("--sarif-help-uri", metavar="TEMPLATE",
+              help="helpUri of each rule in SARIF output, {id} replaced by the rule id (default: rosc's PyPI page).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True, help="Lint files in N processes.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Lint files in N processes (at most one per CPU).")
 @target_version_option
-def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, target_version) -> None:
+def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri, target_version) -> None:
     """Check PATHS (files, folders, '-' for stdin) and report findings."""
-    from rosc.lint.config import ConfigError, find_config, load_config
-    from rosc.report.formats import to_github, to_json, to_sarif
-    from rosc.syntax.source import decode
+    from rosc.report.formats import DEFAULT_HELP_URI, to_github, to_gitlab, to_json, to_sarif
 
     try:
-        files = expand(paths)
+        found = find_inputs(paths)
         config = load_config(Path(config_path) if config_path else find_config(Path.cwd()))
+        config = apply_options(config, select, ignore)
+        apply_target_version(config, target_version)
     except InputError as exc:
         _fail_input(exc)
     except ConfigError as exc:
-        _console(stderr=True).print(f"[bold red]error[/]: {exc}", highlight=False)
-        sys.exit(EXIT_USAGE)
-    if select:
-        config.select = [p for s in select for p in s.split(",") if p]
-    if ignore:
-        config.ignore = config.ignore + [p for s in ignore for p in s.split(",") if p]
-    apply_target_version(config, target_version)
+        _fail_config(exc)
+    files = found.files
+    err = console(stderr=True)
+    status = EXIT_OK
+    for problem in found.errors:
+        error(err, problem)
+        status = EXIT_USAGE
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
-    tasks = [(name, config) for name in files]
-    if jobs > 1 and len(files) > 1 and "-" not in files:
+    tasks = [(name, config, fmt_ == "text") for name in files]
+    workers = worker_count(jobs, len(files))
+    if workers > 1 and "-" not in files:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_lint_one, tasks, chunksize=max(1, len(tasks) // (jobs * 4))))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_lint_one, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
     else:
         results = [_lint_one(t) for t in tasks]
-    err = _console(stderr=True)
-    status = EXIT_OK
     everything = []
-    out = _console()
-    for name, diagnostics, error in results:
-        if error is not None:
-            err.print(f"[bold red]error[/]: {error}", highlight=False)
+    out = console()
+    for name, diagnostics, source, problem in results:
+        if problem is not None:
+            error(err, problem)
             status = EXIT_USAGE
             continue
         everything.extend(diagnostics)
         if fmt_ == "text" and diagnostics:
             shown = "<stdin>" if name == "-" else name
-            source = decode(read(name), shown)[0] if name != "-" else None
-            print_diagnostics(out, diagnostics, {shown: source} if source else {})
+            print_diagnostics(out, diagnostics, {shown: source} if source is not None else {})
     if fmt_ == "json":
-        click.echo(to_json(everything, len(files)))
+        click.echo(json_text(to_json(everything, len(files))))
     elif fmt_ == "sarif":
-        click.echo(to_sarif(everything))
+        click.echo(json_text(to_sarif(everything, sarif_help_uri or DEFAULT_HELP_URI)))
+    elif fmt_ == "gitlab":
+        click.echo(json_text(to_gitlab(everything)))
     elif fmt_ == "github":
         text = to_github(everything)
         if text:
@@ -212,7 +276,7 @@ def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, target_version
     if fmt_ == "text":
         counts = {sev: sum(1 for d in everything if d.severity == sev) for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
         summary = ", ".join(f"{n} {sev.label}{'s' if n != 1 else ''}" for sev, n in counts.items())
-        out.print(f"{len(files)} file{'s' if len(files) != 1 else ''} checked: {summary}", highlight=False)
+        plain(out, f"{len(files)} file{'s' if len(files) != 1 else ''} checked: {summary}")
     if status == EXIT_OK and any(d.severity >= threshold for d in everything):
         status = EXIT_FINDINGS
     sys.exit(status)
@@ -224,23 +288,29 @@ def rules_cmd(area: str | None) -> None:
     """List every check: id, name, area, default severity, summary."""
     from rosc.checks.registry import AREAS, all_rules
 
-    out = _console()
-    from rich.table import Table
-
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for col in ("id", "name", "area", "severity", "summary"):
-        table.add_column(col)
-    shown = 0
-    for rule in all_rules().values():
-        if area and rule.area != area:
-            continue
-        table.add_row(rule.id, rule.name, rule.area, rule.severity.label, rule.summary)
-        shown += 1
     if area and area not in AREAS:
-        _console(stderr=True).print(f"[bold red]error[/]: unknown area {area!r}; areas: {', '.join(AREAS)}", highlight=False)
-        sys.exit(EXIT_USAGE)
-    out.print(table)
-    out.print(f"{shown} rules", highlight=False)
+        fail(f"unknown area {area!r}; areas: {', '.join(AREAS)}")
+    shown = [r for r in all_rules().values() if not area or r.area == area]
+    rows = [(r.id, r.name, r.area, r.severity.label, r.summary) for r in shown]
+    out = console()
+    if out.is_terminal:
+        from rich.table import Table
+
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for col in ("id", "name", "area", "severity", "summary"):
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+        plain(out, f"{len(rows)} rules")
+        return
+    # Piped or redirected: one rule a line, columns aligned, never wrapped,
+    # so grep, sort and column work on it.
+    header = ("id", "name", "area", "severity", "summary")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4])
+    click.echo(f"{len(rows)} rules")
 
 
 @main.command(name="rule")
@@ -261,15 +331,13 @@ def rule_cmd(rule_id: str) -> None:
         else:
             close = difflib.get_close_matches(key, list(rules) + list(by_name), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else "; `rosc rules` lists them"
-            _console(stderr=True).print(f"[bold red]error[/]: no rule {rule_id!r}{hint}", highlight=False)
-            sys.exit(EXIT_USAGE)
+            fail(f"no rule {rule_id!r}{hint}")
     page = load_page(key)
     if page is None:
-        _console(stderr=True).print(f"[bold red]error[/]: rule {key} has no page", highlight=False)
-        sys.exit(EXIT_USAGE)
+        fail(f"rule {key} has no page")
     from rich.markdown import Markdown
 
-    _console().print(Markdown(page.text))
+    console().print(Markdown(page.text))
 
 
 @main.command()
@@ -282,10 +350,15 @@ def lsp(target_version) -> None:
 
 
 def _print_diff(before: str, after: str, name: str) -> None:
+    from rosc.syntax.source import encode_text
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}", f"{name} (formatted)"
     )
-    sys.stdout.write("".join(lines))
+    # the bytes of the file as they are (a diff of a Windows-1251 file is in Windows-1251)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(encode_text("".join(lines)))
+    sys.stdout.buffer.flush()
 
 
 from rosc.cli.lab import build, graph, route, routes  # noqa: E402  (lab commands: rosc build/route/routes/graph)

@@ -1,17 +1,15 @@
-"""``rosc fmt``: canonical text for a file, written only when it is safe."""
+"""``rosc fmt``: canonical text for a file, when it is safe (writing it is
+``rosc.format.safe_write``)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.format.emitter import emit
 from rosc.format.equivalence import signature
 from rosc.syntax.parser import parse_bytes, parse_text
-from rosc.syntax.source import Source, encode_text
+from rosc.syntax.source import Source
 
 
 @dataclass(slots=True)
@@ -57,26 +55,3 @@ def _format(result) -> FormatResult:
         )
         return FormatResult(result.source, None, diagnostics)
     return FormatResult(result.source, output, diagnostics)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: a temporary file in the
-    same folder, flushed to disk, then renamed over the original (keeping
-    its permission bits)."""
-    data = encode_text(text)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".rosc-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -1,6 +1,6 @@
 """The topology of a lab as Mermaid or Graphviz DOT text: devices, cables
 (solid, labelled with both ports), uplinks, PPPoE sessions (dashed, client →
-server) and WireGuard tunnels (thick)."""
+server) and WireGuard tunnels (thick); as a picture, ``rosc.lab.svg``."""
 
 from __future__ import annotations
 
@@ -101,7 +101,11 @@ def render(network, fmt: str = "mermaid") -> str:
         return to_dot(network)
     if fmt == "mermaid":
         return to_mermaid(network)
-    raise ValueError(f"unknown graph format {fmt!r}: mermaid or dot")
+    if fmt == "svg":
+        from rosc.lab.svg import render_svg
+
+        return render_svg(network)
+    raise ValueError(f"unknown graph format {fmt!r}: mermaid, dot or svg")
 
 
 __all__ = ["render", "to_mermaid", "to_dot", "edges"]

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rosc.diagnostics import Diagnostic, Severity
-from rosc.lab.manifest import Manifest, PortRef, read_manifest
+from rosc.lab.manifest import Manifest, PortRef, inside, read_manifest
 from rosc.lab.network import Network
 from rosc.lab.topology import LabDevice
 from rosc.lint.config import Config
 from rosc.lint.engine import lint_bytes
+from rosc.syntax.reading import InputTooLarge, read_path
 from rosc.syntax.source import Source
 
 
@@ -116,12 +117,14 @@ class Lab:
         return out
 
 
-def load_lab(folder, config: Config | None = None) -> tuple[Lab | None, list[Diagnostic]]:
+def load_lab(folder, config: Config | None = None, allow_outside: bool = False) -> tuple[Lab | None, list[Diagnostic]]:
     """Read lab.toml and lint every file it names.  Returns (None, diagnostics)
-    when lab.toml cannot be used; raises ManifestError when it is missing."""
+    when lab.toml cannot be used; raises ManifestError when it is missing.
+    Files outside the lab folder (symbolic links followed) are not read
+    unless ``allow_outside``."""
     folder_path = Path(folder)
     shown = _shown(folder)
-    manifest, diagnostics = read_manifest(folder_path, shown)
+    manifest, diagnostics = read_manifest(folder_path, shown, allow_outside)
     if manifest is None:
         return None, diagnostics
     lab = Lab(manifest, folder_path, shown, diagnostics=list(diagnostics))
@@ -130,11 +133,14 @@ def load_lab(folder, config: Config | None = None) -> tuple[Lab | None, list[Dia
             path = folder_path / file
             display = os.path.join(shown, file)
             try:
-                data = path.read_bytes()
-            except OSError as exc:
+                if not allow_outside and not inside(folder_path, path):
+                    raise PermissionError(0, "it is outside the lab folder now")
+                data = read_path(path)
+            except (OSError, InputTooLarge) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 lab.diagnostics.append(
                     Diagnostic(
-                        "LAB001", Severity.ERROR, f"cannot read {file}: {exc.strerror or exc}",
+                        "LAB001", Severity.ERROR, f"cannot read {file}: {reason}",
                         str(manifest.path), entry.file_spans.get(variant) or manifest.source.span(0, 0),
                     )
                 )

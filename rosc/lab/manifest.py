@@ -23,29 +23,21 @@ Every problem in the manifest is a located diagnostic (rule LAB001, at
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rosc.diagnostics import Diagnostic, Severity, Span
+from rosc.lint.toml_locations import Located, Locator, toml_error
+from rosc.syntax.reading import InputTooLarge, file_kind, path_status, read_path
 from rosc.syntax.source import Source
 
 MANIFEST = "lab.toml"
 MANIFEST_RULE = "LAB001"
 KNOWN_TABLES = ("lab", "devices", "cables", "uplinks")
 _DEVICE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-@dataclass(slots=True, frozen=True)
-class Located:
-    """Where a key (and its value) is written in lab.toml."""
-
-    key_start: int
-    key_end: int
-    value_start: int
-    value_end: int
 
 
 @dataclass(slots=True)
@@ -128,129 +120,30 @@ class ManifestError(Exception):
     """lab.toml is missing or cannot be read: a usage error (exit 2)."""
 
 
-# --- finding keys in the text -------------------------------------------------
-
-
-def _strip_comment(line: str) -> str:
-    out = []
-    quote = None
-    i = 0
-    while i < len(line):
-        c = line[i]
-        if quote:
-            if c == "\\" and quote == '"':
-                out.append(line[i : i + 2])
-                i += 2
-                continue
-            if c == quote:
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == "#":
-            break
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-def _read_key(text: str, pos: int) -> tuple[list[tuple[str, int, int]], int]:
-    """Dotted key at ``pos``: [(part, start, end)], position after it."""
-    parts = []
-    n = len(text)
-    while True:
-        while pos < n and text[pos] in " \t":
-            pos += 1
-        if pos < n and text[pos] in "\"'":
-            q = text[pos]
-            end = text.find(q, pos + 1)
-            if end < 0:
-                return parts, pos
-            parts.append((text[pos + 1 : end], pos, end + 1))
-            pos = end + 1
-        else:
-            m = _BARE_KEY.match(text, pos)
-            if not m:
-                return parts, pos
-            parts.append((m.group(0), m.start(), m.end()))
-            pos = m.end()
-        while pos < n and text[pos] in " \t":
-            pos += 1
-        if pos < n and text[pos] == ".":
-            pos += 1
-            continue
-        return parts, pos
-
-
-class Locator:
-    """Offsets of the keys of a TOML document, by their full dotted path."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.keys: dict[tuple[str, ...], Located] = {}
-        self.tables: dict[tuple[str, ...], Located] = {}
-        table: tuple[str, ...] = ()
-        offset = 0
-        for raw in text.splitlines(keepends=True):
-            line = _strip_comment(raw.rstrip("\r\n"))
-            stripped = line.lstrip()
-            indent = len(line) - len(stripped)
-            if stripped.startswith("["):
-                inner = 2 if stripped.startswith("[[") else 1
-                parts, _ = _read_key(line, indent + inner)
-                table = tuple(p for p, _, _ in parts)
-                end = offset + len(line.rstrip())
-                self.tables.setdefault(table, Located(offset + indent, end, offset + indent, end))
-            elif stripped:
-                parts, pos = _read_key(line, indent)
-                if parts and pos < len(line) and line[pos] == "=":
-                    value_start = pos + 1
-                    while value_start < len(line) and line[value_start] in " \t":
-                        value_start += 1
-                    value_end = len(line.rstrip())
-                    path = table + tuple(p for p, _, _ in parts)
-                    self.keys.setdefault(
-                        path,
-                        Located(offset + parts[0][1], offset + parts[-1][2], offset + value_start, offset + value_end),
-                    )
-                    if value_start < len(line) and line[value_start] == "{":
-                        self._inline(path, line, value_start + 1, offset)
-            offset += len(raw)
-
-    def _inline(self, path: tuple[str, ...], line: str, pos: int, offset: int) -> None:
-        """Keys of an inline table ``{ a = "x", b = "y" }`` on one line."""
-        n = len(line)
-        while pos < n:
-            parts, after = _read_key(line, pos)
-            if not parts or after >= n or line[after] != "=":
-                return
-            vstart = after + 1
-            while vstart < n and line[vstart] in " \t":
-                vstart += 1
-            if vstart < n and line[vstart] in "\"'":
-                vend = line.find(line[vstart], vstart + 1)
-                vend = n if vend < 0 else vend + 1
-            else:
-                vend = vstart
-                while vend < n and line[vend] not in ",}":
-                    vend += 1
-            key = path + tuple(p for p, _, _ in parts)
-            self.keys.setdefault(key, Located(offset + parts[0][1], offset + parts[-1][2], offset + vstart, offset + vend))
-            pos = vend
-            while pos < n and line[pos] in " \t,":
-                pos += 1
-            if pos < n and line[pos] == "}":
-                return
-
-    def key(self, *path: str) -> Located | None:
-        return self.keys.get(tuple(path)) or self.tables.get(tuple(path))
-
-
 # --- loading -------------------------------------------------------------------
 
 
+def output_name(device: str, variant: str | None) -> str:
+    """The file ``rosc build`` writes for a device (and variant)."""
+    return f"{device}-{variant}.rsc" if variant else f"{device}.rsc"
+
+
+def inside(folder: Path, path: Path) -> bool:
+    """Whether ``path``, every symbolic link followed, lies in ``folder``."""
+    root = Path(os.path.realpath(folder))
+    return Path(os.path.realpath(path)).is_relative_to(root)
+
+
+OUTSIDE_NOTE = (
+    "A lab's files must lie inside its folder (symbolic links are followed), so a lab.toml from elsewhere "
+    "cannot read other files of this machine into checks and builds; `--allow-outside-lab` lifts this."
+)
+
+
 class _Loader:
-    def __init__(self, folder: Path, path: Path, text: str):
+    def __init__(self, folder: Path, path: Path, text: str, allow_outside: bool = False):
         self.folder = folder
+        self.allow_outside = allow_outside
         self.source = Source(text, str(path))
         self.locator = Locator(text)
         self.diagnostics: list[Diagnostic] = []
@@ -272,40 +165,45 @@ class _Loader:
         )
 
 
-def read_manifest(folder: Path, shown: str | None = None) -> tuple[Manifest | None, list[Diagnostic]]:
+def read_manifest(folder: Path, shown: str | None = None, allow_outside: bool = False) -> tuple[Manifest | None, list[Diagnostic]]:
     """Read ``folder/lab.toml``.  Returns (None, diagnostics) when the file
     cannot be used at all (not TOML, no devices); raises ManifestError when it
-    is missing or unreadable."""
+    is missing or unreadable, or (unless ``allow_outside``) a symbolic link
+    to a file outside the lab folder."""
     path = folder / MANIFEST
     display = Path(shown) / MANIFEST if shown is not None else path
     if not folder.is_dir():
         raise ManifestError(f"{folder}: no such lab folder")
     if not path.is_file():
+        problem = path_status(str(path))
+        if problem is not None and os.path.lexists(path):
+            raise ManifestError(f"{display}: {problem}")
+        if os.path.lexists(path):
+            raise ManifestError(f"{display}: {file_kind(os.stat(path).st_mode)}, not a file")
         raise ManifestError(f"{folder}: no {MANIFEST} in this folder (see docs/lab.md for its format)")
+    if not allow_outside and not inside(folder, path):
+        raise ManifestError(
+            f"{display}: a symbolic link to {os.path.realpath(path)}, outside the lab folder; "
+            "rosc reads a lab's files only inside its folder (--allow-outside-lab lifts this)"
+        )
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_path(path).decode("utf-8")
+    except InputTooLarge as exc:
+        raise ManifestError(f"{display}: {exc}") from None
     except OSError as exc:
         raise ManifestError(f"{display}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ManifestError(f"{display}: not UTF-8 text") from None
-    return parse_manifest(text, folder, display)
+    return parse_manifest(text, folder, display, allow_outside)
 
 
-def parse_manifest(text: str, folder: Path, path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
-    loader = _Loader(folder, path, text)
+def parse_manifest(text: str, folder: Path, path: Path, allow_outside: bool = False) -> tuple[Manifest | None, list[Diagnostic]]:
+    loader = _Loader(folder, path, text, allow_outside)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        if m:
-            line, col = int(m.group(1)), int(m.group(2))
-            starts = loader.source.line_starts
-            offset = starts[min(line, len(starts)) - 1] + col - 1 if line <= len(starts) else len(text)
-            span = loader.source.span(offset, min(len(text), offset + 1))
-            message = message[: m.start()].strip()
-        else:
-            span = loader.source.span(0, 0)
+        offset, message = toml_error(exc, text)
+        span = loader.source.span(offset, min(len(text), offset + 1))
         loader.error(span, f"{MANIFEST} is not valid TOML: {message}", fix="fix the TOML syntax at this point")
         return None, loader.diagnostics
     _load(loader, data)
@@ -347,6 +245,7 @@ def _load(loader: _Loader, data: dict) -> None:
         entry = _device(loader, name, value)
         if entry is not None:
             m.devices[name] = entry
+    _check_outputs(loader)
     used: dict[tuple[str, str], tuple[str, Span]] = {}
     cables = data.get("cables", {})
     if not isinstance(cables, dict):
@@ -392,6 +291,7 @@ def _device(loader: _Loader, name: str, value) -> DeviceEntry | None:
         loader.error(
             key_span,
             f"device name {name!r} cannot be used: use letters, digits, `_`, `-` and `.` (no `:`)",
+            fix="rename it: the name is also the name of the file rosc build writes",
         )
         return None
     if isinstance(value, str):
@@ -411,6 +311,17 @@ def _device(loader: _Loader, name: str, value) -> DeviceEntry | None:
                     loader.at(path + ("variants",), True),
                     f"the variants of {name} must be a table of `NAME = \"FILE.rsc\"`",
                 )
+                return None
+            bad = [v for v in variants if not _DEVICE_NAME.match(v)]
+            for v in bad:
+                loader.error(
+                    loader.at(path + ("variants", v)),
+                    f"variant name {v!r} of {name} cannot be used: use letters, digits, `_`, `-` and `.` "
+                    "(not starting with `.`; no `/`, `\\` or `:`)",
+                    notes=[f"rosc build writes the variant to {name}-VARIANT.rsc in the output folder."],
+                    fix="rename the variant",
+                )
+            if bad:
                 return None
             default = value.get("default")
             if default is None:
@@ -440,15 +351,49 @@ def _device(loader: _Loader, name: str, value) -> DeviceEntry | None:
     for variant, file in entry.files.items():
         where = entry.file_spans.get(variant) or key_span
         target = loader.folder / file
-        if not file or not target.is_file():
-            what = f"variant {variant} of {name}" if variant else name
+        what = f"variant {variant} of {name}" if variant else name
+        if file and os.path.lexists(target) and not loader.allow_outside and not inside(loader.folder, target):
             loader.error(
                 where,
-                f"the file {file!r} of {what} does not exist in {loader.folder}",
+                f"the file {file!r} of {what} is outside the lab folder {loader.folder}",
+                notes=[OUTSIDE_NOTE],
+                fix="copy the file into the lab folder and name it relative to it",
+            )
+            ok = False
+        elif not file or not target.is_file():
+            problem = path_status(str(target)) if file and os.path.lexists(target) else None
+            if problem is None and file and os.path.exists(target):
+                problem = f"{file_kind(os.stat(target).st_mode)}, not a file"
+            loader.error(
+                where,
+                f"the file {file!r} of {what} " + (f"cannot be read: {problem}" if problem else f"does not exist in {loader.folder}"),
                 fix="fix the file name (paths are relative to the lab folder)",
             )
             ok = False
     return entry if ok else None
+
+
+def _check_outputs(loader: _Loader) -> None:
+    """Two devices or variants that ``rosc build`` would write to one file
+    (``core-x`` and variant ``x`` of ``core``; ``R1`` and ``r1`` on a
+    case-insensitive file system)."""
+    seen: dict[str, str] = {}
+    for name, entry in loader.manifest.devices.items():
+        for variant in entry.files:
+            filename = output_name(name, variant)
+            what = f"variant {variant} of {name}" if variant else f"device {name}"
+            first = seen.get(filename.casefold())
+            if first is None:
+                seen[filename.casefold()] = what
+                continue
+            span = loader.at(("devices", name, "variants", variant)) if variant else entry.span
+            loader.error(
+                span or loader.source.span(0, 0),
+                f"{what} and {first} would both be built into {filename}",
+                notes=["rosc build writes DEVICE.rsc for a device and DEVICE-VARIANT.rsc for each variant; "
+                       "file names that differ only in case are one file on Windows and macOS."],
+                fix="rename the device or the variant",
+            )
 
 
 def _port(loader: _Loader, text: str, span: Span, what: str) -> PortRef | None:

@@ -7,11 +7,13 @@ import ipaddress
 
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.lab.describe import outcome_text
+from rosc.lab.graph import to_mermaid
 from rosc.lab.loader import Lab
 from rosc.lab.manifest import MANIFEST
 from rosc.lab.network import Network
 
 INTERNET_PROBE = "9.9.9.9"
+TOPOLOGY_SVG = "topology.svg"
 
 
 def _relative(lab: Lab, path: str) -> str:
@@ -35,6 +37,8 @@ def render_report(lab: Lab, diagnostics: list[Diagnostic], built: list[str]) -> 
             shown_variant = "" if variant is None else variant + (" (default)" if variant == entry.default else "")
             done = target if target in built else "not built"
             out.append(f"| {name} | {shown_variant} | {file} | {done} |")
+    out += ["", "## Topology", "", f"Cables, uplinks, PPPoE sessions and WireGuard tunnels of the default configuration "
+            f"(with ports and addresses: [{TOPOLOGY_SVG}]({TOPOLOGY_SVG})).", "", "```mermaid", to_mermaid(net).rstrip("\n"), "```"]
     out += ["", "## Links", ""]
     topo = net.topology
     for a, b, _cable in topo.cables:

@@ -50,7 +50,7 @@ from rosc.model.nexthop import resolve_routes
 MAX_ROUNDS = 12
 
 
-MAX_HOPS = 40
+MAX_HOPS = 255  # the largest TTL an IP packet can carry; a loop is found by its state, not by this
 
 
 MAX_PATHS = 64
@@ -283,9 +283,15 @@ class Simulation:
             paths.append(Path(hops, "delivered", f"{dst} is an address of {dev}", dev, src, walk.nat, walk.share,
                               end_interface=table.local[dst]))
             return
-        key = (dev, walk.in_interface)
-        if key in walk.seen or len(hops) > MAX_HOPS:
+        # a loop is a state the packet was in before: the same device, entered
+        # the same way, with the same source; a long path is not a loop
+        key = (dev, walk.in_interface, src)
+        if key in walk.seen:
             paths.append(Path(hops, "loop", f"routing loop: the packet comes back to {dev}", dev, src, walk.nat, walk.share))
+            return
+        if len(hops) > MAX_HOPS:
+            paths.append(Path(hops, "dropped", f"more than {MAX_HOPS} hops: no packet's TTL lasts that long", dev, src,
+                              walk.nat, walk.share))
             return
         seen = walk.seen | {key}
         if walk.first_hop is not None:

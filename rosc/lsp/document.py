@@ -15,7 +15,7 @@ from rosc.lsp.incremental import reparse
 from rosc.lsp.positions import UTF16, LineIndex
 from rosc.lsp.symbol_index import SymbolIndex
 from rosc.syntax.parser import ParseResult, parse_bytes, parse_text
-from rosc.syntax.source import BOM, encode_text
+from rosc.syntax.source import BOM, encode_text, wide_encoding
 
 
 @dataclass(slots=True)
@@ -40,7 +40,10 @@ def parse_full(text: str, path: str) -> tuple[ParseResult, int]:
     a byte order mark (rosc's offsets then start after it)."""
     if text.startswith(BOM) or "\0" in text:
         try:
-            return parse_bytes(encode_text(text), path), 1 if text.startswith(BOM) else 0
+            data = encode_text(text)
+            # offsets must stay the editor's: never re-decode its text as UTF-16/32
+            if wide_encoding(data) is None:
+                return parse_bytes(data, path), 1 if text.startswith(BOM) else 0
         except UnicodeEncodeError:
             pass
     return parse_text(text, path), 0

@@ -9,15 +9,16 @@ from lsprotocol import types as lsp
 
 from rosc.lsp.document import parse_full
 from rosc.lsp.positions import UTF16, LineIndex
-from rosc.syntax.source import BOM
+from rosc.syntax.source import BOM, line_starts
 
 
 def _split(text: str) -> list[str]:
-    """Lines with their line ends, split at ``\n`` only (as LineIndex counts them)."""
-    parts = text.split("\n")
-    lines = [p + "\n" for p in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
+    """Lines with their line ends, split where LineIndex (and the protocol)
+    ends a line: at ``\n``, ``\r\n`` and a lone ``\r`` only."""
+    starts = line_starts(text)
+    lines = [text[a:b] for a, b in zip(starts, starts[1:])]
+    if starts[-1] < len(text):
+        lines.append(text[starts[-1]:])
     return lines
 
 

@@ -26,7 +26,7 @@ from rosc.syntax.tree import (
     Substitution,
 )
 
-_GLOBAL_BREAKERS = frozenset({"SYN003", "SYN011", "SYN006", "SYN007", "SYN005"})
+_GLOBAL_BREAKERS = frozenset({"SYN003", "SYN011", "SYN006", "SYN007", "SYN005", "SYN020"})
 
 
 def _shift(nodes, delta: int) -> None:

@@ -1,7 +1,19 @@
 """Positions: rosc works with 0-based character offsets (``Span.offset``); the
 protocol with 0-based lines and columns counted in the client's position
 encoding (UTF-16 code units unless the client negotiated UTF-8 or UTF-32).
-``LineIndex`` converts between the two."""
+``LineIndex`` converts between the two, exactly as the LSP specification
+says:
+
+* a line ends at ``\\n``, ``\\r\\n`` or ``\\r``, and nowhere else: a form
+  feed, a vertical tab, U+2028 or U+0085 are characters of their line
+  (``str.splitlines`` would split there, and an editor does not);
+* a character past the end of a line means the end of that line (before
+  its line end); a line past the last one means the end of the document;
+* a column inside a character (half a UTF-16 surrogate pair, a byte inside
+  a UTF-8 sequence) means the start of that character.
+
+An edit is applied at the offsets these rules give, never at positions
+adjusted beforehand."""
 
 from __future__ import annotations
 
@@ -9,17 +21,13 @@ from bisect import bisect_right
 
 from lsprotocol import types as lsp
 
+from rosc.syntax.source import line_starts
+
 UTF16, UTF8, UTF32 = "utf-16", "utf-8", "utf-32"
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
-    return starts
+    return line_starts(text)
 
 
 def _units(text: str, encoding: str) -> int:
@@ -40,6 +48,10 @@ def _u8(char: str) -> int:
     if code < 0x800:
         return 2
     return 3 if code < 0x10000 else 4
+
+
+def _u16(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
 
 
 class LineIndex:
@@ -66,8 +78,11 @@ class LineIndex:
         if line >= len(starts):
             return len(self.text), len(self.text)
         start = starts[line]
-        end = starts[line + 1] - 1 if line + 1 < len(starts) else len(self.text)
-        if end > start and self.text[end - 1] == "\r":
+        end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+        text = self.text
+        if end > start and text[end - 1] == "\n":
+            end -= 1
+        if end > start and text[end - 1] == "\r":
             end -= 1
         return start, end
 
@@ -81,9 +96,10 @@ class LineIndex:
         segment = self.text[start:end]
         if self.encoding == UTF32 or segment.isascii():
             return start + min(want, len(segment))
+        size = _u8 if self.encoding == UTF8 else _u16
         units = 0
         for i, char in enumerate(segment):
-            if units >= want:
+            units += size(char)
+            if units > want:  # ``want`` is this character's start, or inside it
                 return start + i
-            units += _u8(char) if self.encoding == UTF8 else (2 if ord(char) > 0xFFFF else 1)
         return end

@@ -51,6 +51,7 @@ from rosc.lsp.formatting import format_document, format_range
 from rosc.lsp.hover import hover as hover_at
 from rosc.lsp.navigation import definition as definition_at, references as references_at
 from rosc.lsp.positions import LineIndex, UTF16
+from rosc.lsp.protocol import RoscProtocol
 from rosc.lsp.symbols import document_symbols
 
 log = logging.getLogger("rosc.lsp")
@@ -71,7 +72,9 @@ def _lab_checker():
 
 class RoscLanguageServer(LanguageServer):
     def __init__(self, debounce_ms: float | None = None, incremental: bool = True, target_version=None) -> None:
-        super().__init__("rosc", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "rosc", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=RoscProtocol
+        )
         if debounce_ms is None:
             try:
                 debounce_ms = float(os.environ.get("ROSC_LSP_DEBOUNCE_MS", DEFAULT_DEBOUNCE_MS))
@@ -175,17 +178,19 @@ class RoscLanguageServer(LanguageServer):
         gc.collect()
         gc.freeze()
 
-    def apply_changes(self, params: lsp.DidChangeTextDocumentParams) -> str:
-        """Bring the server's copy of a document up to date; returns its uri."""
+    def apply_changes(self, params: lsp.DidChangeTextDocumentParams) -> str | None:
+        """Bring the server's copy of a document up to date, applying the
+        changes at exactly the positions the editor sent; returns its uri
+        (None for a document that was never opened: there is no text to
+        change, and pygls's workspace copy is not kept in step)."""
         uri = params.text_document.uri
         doc = self.docs.get(uri)
         if doc is None:
-            document = self.workspace.get_text_document(uri)
-            self.open(uri, document.source, params.text_document.version)
-        else:
-            for change in params.content_changes:
-                doc.apply_change(change)
-            doc.version = params.text_document.version
+            log.warning("rosc: a change to %s, which is not open", uri)
+            return None
+        for change in params.content_changes:
+            doc.apply_change(change)
+        doc.version = params.text_document.version
         return uri
 
     def publish(self, uri: str, own: list[lsp.Diagnostic], version: int | None = None) -> None:
@@ -295,7 +300,9 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True, ta
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: RoscLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.schedule(ls.apply_changes(params))
+        uri = ls.apply_changes(params)
+        if uri is not None:
+            ls.schedule(uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     async def did_save(ls: RoscLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
@@ -314,14 +321,7 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True, ta
         ls.publish(uri, [], None)  # keeps only lab findings, as for any file not open
 
     def _doc(ls: RoscLanguageServer, uri: str) -> Document | None:
-        doc = ls.docs.get(uri)
-        if doc is None:
-            try:
-                document = ls.workspace.get_text_document(uri)
-                doc = ls.open(uri, document.source, document.version)
-            except Exception:
-                return None
-        return doc
+        return ls.docs.get(uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
     def completion(ls: RoscLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:

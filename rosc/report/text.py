@@ -4,15 +4,20 @@
       |
    32 |     endpoint-port=13231 persistent-keepalive=25s interface=wireguard1 \\
       |                                                                       ^^
+
+Nothing here is markup: paths, messages and excerpts are user text (a file
+named ``[old].rsc``, an interface named ``:x:``), so styles are given as
+``Text`` spans.  An excerpt is cut from the line around the column without
+copying the whole line, so many findings on one 1 MB line cost what their
+excerpts cost.
 """
 
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
-from rosc.diagnostics import Diagnostic, Severity
+from rosc.diagnostics import Diagnostic, Severity, Span
 from rosc.syntax.source import Source
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
@@ -23,42 +28,70 @@ def render_text(diagnostic: Diagnostic, source: Source | None) -> Text:
     """One diagnostic with its source excerpt, as styled text."""
     d = diagnostic
     sev = d.severity
-    head = (
-        f"[bold]{escape(d.path)}:{d.span.line}:{d.span.column}:[/] "
-        f"[{_STYLE[sev]}]{sev.label}[{escape(d.code)}][/]: {escape(d.message)}"
+    head = Text.assemble(
+        (f"{_shown(d.path)}:{d.span.line}:{d.span.column}:", "bold"),
+        " ",
+        (f"{sev.label}[{_shown(d.code)}]", _STYLE[sev]),
+        f": {_shown(d.message)}",
     )
     lines = [head]
     if source is not None:
-        text = source.line_text(d.span.line)
-        if text or d.span.line <= len(source.line_starts):
-            gutter = str(d.span.line)
-            pad = " " * len(gutter)
-            start_col = d.span.column - 1
-            if d.span.end_line == d.span.line:
-                width = max(1, d.span.end_column - d.span.column)
-            else:
-                width = max(1, len(text) - start_col)
-            shown, start_col = _clip(text, start_col, width)
-            lines.append(f"[blue]{pad} |[/]")
-            lines.append(Text.assemble((f"{gutter} |", "blue"), " ", _printable(shown)))
-            caret = " " * _display_width(shown[:start_col]) + "^" * max(1, min(width, len(shown) - start_col if len(shown) > start_col else 1))
-            lines.append(f"[blue]{pad} |[/] [{_STYLE[sev]}]{caret}[/]")
+        lines.extend(excerpt(source, d.span, _STYLE[sev]))
     for note in d.notes:
-        lines.append(f"  [bold]= note:[/] {escape(note)}")
+        lines.append(Text.assemble(("  = note:", "bold"), f" {_shown(note)}"))
     if d.fix:
-        lines.append(f"  [bold]= help:[/] {escape(d.fix)}")
-    return Text("\n").join(line if isinstance(line, Text) else Text.from_markup(line) for line in lines)
+        lines.append(Text.assemble(("  = help:", "bold"), f" {_shown(d.fix)}"))
+    return Text("\n").join(lines)
 
 
-def _clip(text: str, col: int, width: int) -> tuple[str, int]:
-    """Keep very long lines (1 MB on one line happens) around the column."""
-    if len(text) <= MAX_EXCERPT:
-        return text, col
+def excerpt(source: Source, span: Span, style: str = "bold red") -> list[Text]:
+    """The line of ``span`` with carets under it (three lines), or nothing
+    when the line is not in ``source``."""
+    bounds = _line_bounds(source, span.line)
+    if bounds is None:
+        return []
+    start, end = bounds
+    length = end - start
+    col = max(0, min(span.column - 1, length))
+    if span.end_line == span.line:
+        width = max(1, span.end_column - span.column)
+    else:
+        width = max(1, length - col)
+    shown, col = _clip(source.text, start, end, col, width)
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    room = len(shown) - col if len(shown) > col else 1
+    caret = " " * _display_width(shown[:col]) + "^" * max(1, min(width, room))
+    return [
+        Text(f"{pad} |", "blue"),
+        Text.assemble((f"{gutter} |", "blue"), " ", _printable(shown)),
+        Text.assemble((f"{pad} |", "blue"), " ", (caret, style)),
+    ]
+
+
+def _line_bounds(source: Source, line: int) -> tuple[int, int] | None:
+    """Offsets of the first character of 1-based ``line`` and of its line end."""
+    starts = source.line_starts
+    if line < 1 or line > len(starts):
+        return None
+    start = starts[line - 1]
+    end = starts[line] if line < len(starts) else len(source.text)
+    text = source.text
+    while end > start and text[end - 1] in "\r\n":
+        end -= 1
+    return start, end
+
+
+def _clip(text: str, start: int, end: int, col: int, width: int) -> tuple[str, int]:
+    """The line ``text[start:end]``, or a window of it around the column
+    when it is long (1 MB on one line happens); only the window is copied."""
+    if end - start <= MAX_EXCERPT:
+        return text[start:end], col
     begin = max(0, col - MAX_EXCERPT // 2)
-    end = min(len(text), begin + MAX_EXCERPT)
+    stop = min(end - start, begin + MAX_EXCERPT)
     prefix = "..." if begin else ""
-    suffix = "..." if end < len(text) else ""
-    return prefix + text[begin:end] + suffix, col - begin + len(prefix)
+    suffix = "..." if stop < end - start else ""
+    return prefix + text[start + begin : start + stop] + suffix, col - begin + len(prefix)
 
 
 def _printable(text: str) -> str:
@@ -71,9 +104,19 @@ def _printable(text: str) -> str:
             out.append(f"\\x{code:02x}")
         elif 0xDC80 <= code <= 0xDCFF:
             out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF or code in (0x2028, 0x2029, 0x85):
+            out.append(f"\\u{code:04x}")
         else:
             out.append(char)
     return "".join(out)
+
+
+def _shown(text: str) -> str:
+    """A path or message as a terminal can show it (tabs and newlines kept
+    out: one diagnostic, one head line)."""
+    if text.isprintable():
+        return text
+    return _printable(text)
 
 
 def _display_width(text: str) -> int:

@@ -53,7 +53,7 @@ class _Resolver:
         self.text = text
         self.problems = problems
 
-    def body(self, body: list, context: tuple[str, ...]) -> None:
+    def body(self, body: list, context: tuple[str, ...], nested: bool = False) -> None:
         current = context
         comments: list[Comment] = []
         for stmt in body:
@@ -63,7 +63,7 @@ class _Resolver:
             if comments:
                 stmt.comments = comments
                 comments = []
-            self.split(stmt, current)
+            self.split(stmt, current, nested)
             if stmt.verb is None and not stmt.args:
                 current = stmt.menu
             for arg in stmt.args:
@@ -80,7 +80,7 @@ class _Resolver:
             if node.value is not None:
                 self.nested(node.value, context)
         elif kind is Block or kind is Substitution:
-            self.body(node.body, context)
+            self.body(node.body, context, True)
         elif kind is Expression:
             for item in node.items:
                 self.nested(item, context)
@@ -88,7 +88,7 @@ class _Resolver:
             for part in node.parts:
                 self.nested(part, context)
 
-    def split(self, cmd: Command, current: tuple[str, ...]) -> None:
+    def split(self, cmd: Command, current: tuple[str, ...], nested: bool = False) -> None:
         elements = cmd.args
         # Candidate menu/command words: the segments of a `/a/b/c` path token,
         # then the leading bare words that look like names.
@@ -120,7 +120,11 @@ class _Resolver:
                 cmd.verb = elements[0]
                 cmd.args = elements[1:]
             return
-        full, best, stopped = self.walk(cmd, base, words, nodes)
+        # Abbreviations are read after a `/`, and in a menu (`a name=x` in
+        # /system scheduler); a word alone in a block may be an array's value
+        # (`{0;a}`), and at the root a bare word is no menu: exact names there.
+        prefixes = cmd.absolute or (bool(base) and (not nested or len(elements) > 1))
+        full, best, stopped = self.walk(cmd, base, words, nodes, prefixes)
         if stopped and words[best][0].isdigit():  # a number (`{1;2}`, `set 0 ...`), not a name
             del words[best:], nodes[best:], ends[best:]
             written = min(written, best)
@@ -139,7 +143,7 @@ class _Resolver:
             consumed = best + 1
         cmd.args = elements[max(0, consumed - written) :]
 
-    def walk(self, cmd: Command, base: tuple[str, ...], words: list[str], nodes: list) -> tuple[list[str], int, bool]:
+    def walk(self, cmd: Command, base: tuple[str, ...], words: list[str], nodes: list, prefixes: bool = True) -> tuple[list[str], int, bool]:
         """Follow ``words`` down RouterOS's menu tree from ``base``: submenus,
         then the command.  Returns the full names of the words read, how many
         of them are menu words, and whether an unknown (or ambiguous) word
@@ -151,7 +155,7 @@ class _Resolver:
                 menu = menu[:-1]
                 full.append(word)
                 continue
-            step = self.vocab.step(menu, word, words[k + 1 :])
+            step = self.vocab.step(menu, word, words[k + 1 :], prefixes)
             if step.kind is None or step.kind == "ambiguous":
                 if step.kind == "ambiguous":
                     self.abbreviation(cmd, nodes[k], None, "menu or command", step.candidates, menu)

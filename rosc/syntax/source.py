@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from rosc.diagnostics import Diagnostic, Severity, Span
 
 BOM = "\ufeff"
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    r"""Offsets where lines start.  A line ends at ``\n``, ``\r\n`` or a lone
+    ``\r`` (as for RouterOS and the Language Server Protocol), and at
+    nothing else: a form feed, vertical tab or U+2028 is a character of its
+    line."""
+    starts = [0]
+    if "\r" not in text:
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        return starts
+    starts.extend(m.end() for m in _LINE_END.finditer(text))
+    return starts
 
 
 @dataclass(slots=True)
@@ -20,13 +39,7 @@ class Source:
 
     def __post_init__(self) -> None:
         if not self.line_starts:
-            starts = [0]
-            find = self.text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            self.line_starts = starts
+            self.line_starts = line_starts(self.text)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``; columns count characters."""
@@ -45,7 +58,10 @@ class Source:
             return ""
         start = self.line_starts[line - 1]
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        text = self.text[start:end]
+        if text.endswith("\n"):
+            text = text[:-1]
+        return text[:-1] if text.endswith("\r") else text
 
 
 def decode(data: bytes, path: str = "<stdin>") -> tuple[Source, list[Diagnostic]]:
@@ -55,10 +71,36 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[Source, list[Diagnostic]
     escapes (so writing the text back with ``encode_text`` reproduces them
     exactly) and reported once per line.  A UTF-8 byte order mark is dropped
     and reported, NUL bytes are reported (RouterOS stops reading at them).
+    A file in UTF-16 or UTF-32 (a byte order mark, or the NUL bytes of such
+    text in their places) is reported once (SYN020) and its text decoded, so
+    the other findings point at the lines the user sees in an editor.
     """
     diagnostics: list[Diagnostic] = []
-    text = data.decode("utf-8", errors="surrogateescape")
-    had_bom = text.startswith(BOM)
+    wide = wide_encoding(data)
+    if wide is not None:
+        codec, label = wide
+        text = data.decode(codec)
+        if text.startswith(BOM):
+            text = text[1:]
+        source = Source(text, path)
+        diagnostics.append(
+            Diagnostic(
+                "SYN020", Severity.ERROR,
+                f"the file is {label} text, not UTF-8: every character is stored with "
+                f"{'a NUL byte' if codec.startswith('utf-16') else 'NUL bytes'}, which RouterOS does not accept "
+                "in a script; rosc checked the text as decoded",
+                path, source.span(0, 0),
+                ['Windows tools write UTF-16 when they say "Unicode" (Notepad\'s "Unicode", '
+                 "Windows PowerShell 5's `>` and Out-File)."] if codec.startswith("utf-16") else [],
+                f"save it as UTF-8 (iconv -f {codec.upper()} -t UTF-8), then import it",
+            )
+        )
+        if "\0" not in text:
+            return source, diagnostics
+        had_bom = False
+    else:
+        text = data.decode("utf-8", errors="surrogateescape")
+        had_bom = text.startswith(BOM)
     if had_bom:
         text = text[1:]
     source = Source(text, path)
@@ -90,6 +132,55 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[Source, list[Diagnostic]
                 Diagnostic("SYN006", Severity.ERROR, "NUL byte (0x00) in the file: it is not script text, and RouterOS does not accept it", path, source.span(index, index + 1))
             )
     return source, diagnostics
+
+
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32 (little-endian)"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32 (big-endian)"),
+    (b"\xff\xfe", "utf-16", "UTF-16 (little-endian)"),
+    (b"\xfe\xff", "utf-16", "UTF-16 (big-endian)"),
+)
+_SAMPLE = 4096
+
+
+def wide_encoding(data: bytes) -> tuple[str, str] | None:
+    """(codec, name) when ``data`` is UTF-16 or UTF-32 text: by its byte
+    order mark, or, without one, by NUL bytes in the places such text has
+    them (ASCII text in UTF-16LE is "x\\0y\\0..."); None otherwise, and for
+    anything that does not decode cleanly in that encoding."""
+    if len(data) < 2:
+        return None
+    found = None
+    for bom, codec, label in _WIDE_BOMS:
+        if data.startswith(bom):
+            found = (codec, label)
+            break
+    if found is None:
+        sample = data[:_SAMPLE]
+        if b"\0" not in sample or len(sample) < 4:
+            return None
+        for size, codec, names in ((4, "utf-32", ("le", "be")), (2, "utf-16", ("le", "be"))):
+            usable = len(sample) - len(sample) % size
+            if usable < size * 2:
+                continue
+            units = usable // size
+            zeros = [sum(1 for i in range(k, usable, size) if sample[i] == 0) for k in range(size)]
+            low, high = (0, size - 1)
+            others = [k for k in range(size) if k not in (low, high)]
+            if all(zeros[k] == units for k in others):
+                if zeros[high] >= 0.9 * units and zeros[low] <= 0.1 * units:
+                    found = (f"{codec}-{names[0]}", f"{codec.upper()} (little-endian)")
+                elif zeros[low] >= 0.9 * units and zeros[high] <= 0.1 * units:
+                    found = (f"{codec}-{names[1]}", f"{codec.upper()} (big-endian)")
+            if found is not None:
+                break
+    if found is None:
+        return None
+    try:
+        data.decode(found[0])
+    except UnicodeDecodeError:
+        return None
+    return found
 
 
 def encode_text(text: str) -> bytes:

@@ -202,7 +202,7 @@ class Vocabulary:
         self._children[words] = out
         return out
 
-    def step(self, menu: tuple[str, ...], word: str, after: Sequence[str] = ()) -> Step:
+    def step(self, menu: tuple[str, ...], word: str, after: Sequence[str] = (), prefixes: bool = True) -> Step:
         """Read ``word`` after the menu ``menu`` as RouterOS does: an exact
         submenu or command name, else the one name it is a prefix of.  When
         it is the prefix of several, the words ``after`` it decide (``/s sch``
@@ -210,10 +210,10 @@ class Vocabulary:
         submenu starting with sch); failing that, a name that is the only
         candidate in some RouterOS version (``/int wir`` was ``/interface
         wireless`` before RouterOS 7 added wireguard).  ``candidates`` then
-        lists the names still in the running."""
+        lists the names still in the running.  ``prefixes=False``: exact names only."""
         kids = self.children(menu)
         kind = kids.get(word)
-        if kind is not None:
+        if kind is not None or not prefixes:
             return Step(kind, word)
         candidates = sorted(n for n in kids if n.startswith(word))
         if len(candidates) == 1:
