@@ -147,3 +147,28 @@ def test_a_stale_overlay_cache_is_ignored(tmp_path):
     assert isinstance(stale._menu_src["/ip address"][1], str)  # the cache no longer matches: the TOML is read
     assert stale.menu("/ip address").doc.startswith("Edited")
     assert set(stale.paths) == set(fresh.paths) and stale.aliases == fresh.aliases
+
+
+@pytest.mark.parametrize("menu, arg, kind", [
+    ("/ip address", "interface", "interface"),
+    ("/interface bridge port", "bridge", "bridge"),
+    ("/ip dhcp-server", "address-pool", "pool"),
+    ("/ppp secret", "profile", "ppp-profile"),
+    ("/ip firewall filter", "in-interface-list", "interface-list"),
+    ("/ip firewall filter", "src-address-list", "address-list"),
+    ("/ip route", "routing-table", "routing-table"),
+    ("/ip firewall mangle", "new-routing-mark", "routing-table"),
+    ("/interface wireguard", "vrf", "vrf"),
+    ("/ip service", "certificate", "certificate"),
+    ("/system scheduler", "on-event", "script"),
+    ("/interface wifi", "security", "wifi-security"),
+    ("/interface wireless", "security-profile", "security-profile"),
+    ("/caps-man interface", "configuration", "capsman-configuration"),
+    ("/caps-man provisioning", "master-configuration", "capsman-configuration"),
+    ("/queue tree", "parent", "queue"),
+    ("/queue simple", "queue", "queue-type"),
+    ("/tool traffic-monitor", "interface", "interface"),  # from RouterOS's completion: no overlay entry
+])
+def test_reference_kinds_for_issue_13(voc, menu, arg, kind):
+    """``Vocabulary.ref_kinds(menu, arg)``: what a value names, for the reference checks."""
+    assert kind in voc.ref_kinds(menu, arg)

@@ -47,6 +47,9 @@ OBJECT_KINDS = {
     ("system", "logging", "action"): "logging-action",
 }
 _SELECTORS = frozenset({"numbers", "number", "from", "where"})
+# An address argument may complete interface names for an IPv6 scope
+# (fe80::1%ether1): that does not make its value a reference.
+_ADDRESS_ARG = re.compile(r"(?:^|[.-])(?:address|addresses)$")
 
 
 class DumpError(Exception):
@@ -210,7 +213,7 @@ def _arg_spec(name: str, node: Node, owner: tuple, known, tables: _Tables, objec
     if node.completion:
         offered = {v for v, m in node.completion.items() if m.get("style") in types_.WORD_STYLES}
         negatable = "!" in node.completion
-        if name not in _SELECTORS:
+        if name not in _SELECTORS and not _ADDRESS_ARG.search(name) and not _is_address_type(typ):
             kinds = [k for menu, k in OBJECT_KINDS.items() if objects.get(menu) and objects[menu] <= offered]
         ports = objects.get(("interface", "ethernet"), set())
         words = [v for v in node.completion if v in offered and v not in ports and "\t" not in v and v.strip()]
@@ -227,6 +230,10 @@ def _arg_spec(name: str, node: Node, owner: tuple, known, tables: _Tables, objec
     if negatable:
         spec += "!"
     return spec
+
+
+def _is_address_type(typ: str) -> bool:
+    return typ.split("|")[0] in ("ipv4", "ipv4-prefix", "ipv6-prefix", "ipv4-range")
 
 
 def render(dumps: list[Dump]) -> str:

@@ -34,6 +34,7 @@ REF_KINDS = frozenset(
     logging-action hotspot-profile hotspot-server dhcp-option dhcp-option-set
     vrf ethernet lte-apn snmp-community container-envs container-mounts
     veth firewall-chain file scheduler tunnel interface-lists
+    capsman-configuration capsman-security capsman-channel capsman-datapath capsman-rates
     """.split()
 )
 
