@@ -6,6 +6,13 @@ one.  Which leading words of a line are menu names and which is the command
 depends on the menu tree, so this pass splits each command into ``path``,
 ``verb`` and ``args`` with the vocabulary, sets ``menu`` on every command, and
 parses scripts embedded in strings (``source=``, ``on-event=``...).
+
+Each word is read against RouterOS's tree (``Vocabulary.step``): a submenu,
+a command, or the one name it is a prefix of, as RouterOS reads it
+(``/int bri port`` is ``/interface bridge port``).  ``path``, ``verb`` and
+``menu`` then hold the full names; ``Command.abbreviations`` records what
+was written (and prefixes that fit several names).  A word the tree does
+not have falls back to the generic command words (``add``, ``set``...).
 """
 
 from __future__ import annotations
