@@ -35,6 +35,7 @@ AREAS = {
     "routing": "routes, gateways and their resolution",
     "wireguard": "WireGuard interfaces and peers",
     "security": "exposure of the router itself",
+    "script": "variables, scopes and functions of the scripting language",
     "lab": "checks across the devices of a lab",
 }
 

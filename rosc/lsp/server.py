@@ -12,7 +12,9 @@ What it does, per open ``.rsc`` file:
   checks read the saved files);
 * completion — menu paths, commands, parameter names, enum values and the
   names of defined objects;
-* hover, go to definition, find references, document symbols;
+* hover, go to definition, find references, document symbols; for the
+  variables and functions of scripts also rename, and completion of the
+  names in scope after ``$`` (``rosc.lsp.variables``);
 * formatting (whole document and range) through ``rosc fmt``'s formatter.
 
 The logic lives in one module per feature (``rosc.lsp.completion``,
@@ -39,6 +41,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
@@ -53,12 +56,13 @@ from rosc.lsp.navigation import definition as definition_at, references as refer
 from rosc.lsp.positions import LineIndex, UTF16
 from rosc.lsp.protocol import RoscProtocol
 from rosc.lsp.symbols import document_symbols
+from rosc.lsp import variables
 
 log = logging.getLogger("rosc.lsp")
 
 DEFAULT_DEBOUNCE_MS = 150
 GC_IDLE_SECONDS = 3.0
-TRIGGER_CHARACTERS = ["/", "=", ",", " "]
+TRIGGER_CHARACTERS = ["/", "=", ",", " ", "$"]
 
 
 def _lab_checker():
@@ -328,20 +332,30 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True, ta
         doc = _doc(ls, params.text_document.uri)
         if doc is None:
             return None
-        items = completions(doc.parsed(), params.position)
+        analysis = doc.parsed()
+        items = variables.completions(analysis, params.position)
+        if items is None:
+            items = completions(analysis, params.position)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: RoscLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
         doc = _doc(ls, params.text_document.uri)
-        return hover_at(doc.parsed(), params.position) if doc is not None else None
+        if doc is None:
+            return None
+        analysis = doc.parsed()
+        return variables.hover(analysis, params.position) or hover_at(analysis, params.position)
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: RoscLanguageServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
         doc = _doc(ls, params.text_document.uri)
         if doc is None:
             return None
-        return [lsp.Location(uri=doc.uri, range=r) for r in definition_at(doc.parsed(), params.position)] or None
+        analysis = doc.parsed()
+        ranges = variables.definition(analysis, params.position)
+        if ranges is None:
+            ranges = definition_at(analysis, params.position)
+        return [lsp.Location(uri=doc.uri, range=r) for r in ranges] or None
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     def references(ls: RoscLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
@@ -349,8 +363,27 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True, ta
         if doc is None:
             return None
         include = params.context.include_declaration if params.context is not None else True
-        ranges = references_at(doc.parsed(), params.position, include)
+        analysis = doc.parsed()
+        ranges = variables.references(analysis, params.position, include)
+        if ranges is None:
+            ranges = references_at(analysis, params.position, include)
         return [lsp.Location(uri=doc.uri, range=r) for r in ranges] or None
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: RoscLanguageServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
+        doc = _doc(ls, params.text_document.uri)
+        return variables.prepare_rename(doc.parsed(), params.position) if doc is not None else None
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    def rename(ls: RoscLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+        doc = _doc(ls, params.text_document.uri)
+        if doc is None:
+            return None
+        try:
+            edits = variables.rename(doc.parsed(), params.position, params.new_name)
+        except variables.RenameError as exc:
+            raise JsonRpcInvalidParams(f"rosc: {exc}") from None
+        return lsp.WorkspaceEdit(changes={doc.uri: edits})
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: RoscLanguageServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from rosc.diagnostics import Severity
 from rosc.model.device import Device, Item, literal
 from rosc.syntax.parser import ParseResult
 from rosc.syntax.tree import Arg, Command, Substitution, Word
@@ -30,6 +31,7 @@ TOGGLING = {"enable": "no", "disable": "yes"}
 
 def build_device(result: ParseResult) -> Device:
     device = Device(result.source.path, result.source, result.script)
+    device.syntax_errors = [(d.span.offset, d.span.end) for d in result.diagnostics if d.severity >= Severity.ERROR]
     for stmt in result.script.body:
         if type(stmt) is not Command or stmt.verb is None:
             continue

@@ -94,6 +94,7 @@ class Device:
     script: Script
     menus: dict[str, list[Item]] = field(default_factory=dict)
     unresolved: list[Command] = field(default_factory=list)  # set/remove rosc cannot place
+    syntax_errors: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of what the parser could not read
 
     def items(self, menu: str, include_disabled: bool = True) -> list[Item]:
         return [i for i in self.menus.get(menu, ()) if not i.removed and (include_disabled or not i.disabled)]

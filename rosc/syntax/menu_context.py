@@ -35,7 +35,13 @@ EMBEDDED_SCRIPTS = {
     ("tool", "netwatch"): ("up-script", "down-script", "test-script"),
     ("ip", "dhcp-server"): ("lease-script",),
     ("ip", "dhcp-client"): ("script",),
+    ("ipv6", "dhcp-client"): ("script",),
+    ("ipv6", "dhcp-server"): ("binding-script",),
     ("ppp", "profile"): ("on-up", "on-down"),
+    ("ip", "hotspot", "user", "profile"): ("on-login", "on-logout"),
+    ("system", "routerboard", "mode-button"): ("on-event",),
+    ("system", "routerboard", "reset-button"): ("on-event",),
+    ("system", "routerboard", "wps-button"): ("on-event",),
 }
 
 _IDENT = re.compile(r"[a-z0-9][a-z0-9-]*\Z|\.\.\Z")  # menu names may start with a digit: /interface 6to4
