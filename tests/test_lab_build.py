@@ -176,6 +176,16 @@ def test_cli_build_refuses_on_errors_unless_forced(tmp_path):
     assert ignored.exit_code == 0, ignored.output
 
 
+def test_cli_build_checks_against_the_target_version(tmp_path):
+    """The article's routers run RouterOS 7 (WireGuard): against 6.49 each
+    device's v7-only menus are reported, and the build still writes (warnings)."""
+    result = run("build", ARTICLE, "-o", tmp_path / "out", "--target-version", "6.49")
+    assert result.exit_code == 0, result.output
+    assert "VOC004" in result.output and "menu `/interface wireguard` exists in RouterOS 7 only" in result.output
+    assert "VOC004" not in run("build", ARTICLE, "-o", tmp_path / "o2", "--target-version", "7.16").output
+    assert run("build", ARTICLE, "--target-version", "nine").exit_code == 2
+
+
 def test_cli_build_fail_on_warning(tmp_path):
     result = run("build", ARTICLE, "-o", tmp_path / "out", "--fail-on", "warning")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()

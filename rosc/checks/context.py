@@ -16,6 +16,7 @@ from rosc.diagnostics import Diagnostic, Severity
 from rosc.model.device import Device
 from rosc.model.facts import Facts
 from rosc.syntax.source import Source
+from rosc.vocabulary.versions import Target, Version
 
 T = TypeVar("T")
 
@@ -23,11 +24,12 @@ T = TypeVar("T")
 class DeviceRun:
     """The shared semantic model of one device for one lint run."""
 
-    __slots__ = ("device", "facts", "_shared")
+    __slots__ = ("device", "facts", "target", "_shared")
 
-    def __init__(self, device: Device):
+    def __init__(self, device: Device, target: Target | None = None):
         self.device = device
         self.facts = Facts(device)
+        self.target = target  # the RouterOS version checked against (None: every version)
         self._shared: dict[Callable, object] = {}
 
     def shared(self, analysis: Callable[["DeviceRun"], T]) -> T:
@@ -60,6 +62,17 @@ class CheckContext:
     @property
     def source(self) -> Source:
         return self.run.device.source
+
+    @property
+    def target(self) -> Target | None:
+        """The RouterOS version this file is checked against, with where that
+        came from; None when no version is known (every version is accepted)."""
+        return self.run.target
+
+    @property
+    def target_version(self) -> Version | None:
+        """``target.version``: e.g. ``ctx.target_version.major == 6`` selects v6 behaviour."""
+        return self.run.target.version if self.run.target is not None else None
 
     def shared(self, analysis: Callable[[DeviceRun], T]) -> T:
         return self.run.shared(analysis)

@@ -1,26 +1,120 @@
 """Checks against the RouterOS vocabulary: unknown menus and parameters,
-values of the wrong type."""
+values of the wrong type, names the target RouterOS version does not have,
+and abbreviated names (``/int bri port``, ``inter=``).
+
+The names of every command are read once per lint run (``name_uses``,
+shared by the checks): which menu and parameter each written name is, and
+how it was found (exactly, by an old name, as an abbreviation, or not).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from rosc.checks.registry import rule
 from rosc.diagnostics import Severity
 from rosc.model.device import literal
-from rosc.checks.registry import rule
-from rosc.syntax.tree import Arg
-from rosc.vocabulary.tree import load
 from rosc.model.list_values import TextSpan as _Span
+from rosc.syntax.tree import Arg, Command
+from rosc.vocabulary.tree import load
+from rosc.vocabulary.versions import Absence, Life, absence
 
 # Address-shaped values are checked by ADDR001 (invalid-address), with
 # messages about octets and prefixes; VOC003 leaves them to it.
 _ADDRESS_TYPES = ("ip", "ipv4", "ipv6", "ipv4-prefix", "ipv6-prefix", "ip-prefix", "ipv4-range", "ipv6-range", "ip-range")
 _SETTERS = frozenset({"add", "set"})
+_DEFAULT_KNOWN = (9, 24)
 
 
-def _menu_commands(ctx):
-    for cmd in ctx.device.script.commands():
-        if cmd.verb is None or cmd.verb.text.startswith(":"):
+@dataclass(slots=True)
+class ArgUse:
+    """One ``name=value`` of an ``add``/``set`` and what rosc made of its name."""
+
+    cmd: Command
+    menu: object  # rosc.vocabulary.menus.Menu
+    arg: Arg
+    name: str  # the full name (``.as`` after ``remote.address`` is ``remote.as``)
+    param: object | None  # rosc.vocabulary.menus.Param
+    how: str  # "exact", "alias", "abbreviation", "ambiguous", "unknown"
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class NameUses:
+    args: list[ArgUse] = field(default_factory=list)
+
+
+def _known(vocab) -> tuple[int, int]:
+    return vocab.known or _DEFAULT_KNOWN
+
+
+def _absent(ctx, life: Life) -> Absence | None:
+    target = ctx.target
+    return absence(life, target.version if target else None, _known(load())) if target else None
+
+
+def name_uses(run) -> NameUses:
+    """Every ``add``/``set`` argument name of the file, resolved (shared by the checks)."""
+    vocab = load()
+    target = run.target
+    known = _known(vocab)
+    out = NameUses()
+    for cmd in run.device.script.commands():
+        if cmd.verb is None or cmd.verb.text not in _SETTERS:
             continue
-        yield cmd
+        menu = vocab.menu(cmd.menu)
+        if menu is None:
+            continue
+        spec = menu.command(cmd.verb.text)
+        table = spec.params if spec is not None and spec.params else menu.params
+        prefix = ""
+        for arg in cmd.args:
+            if type(arg) is not Arg:
+                continue
+            name = arg.name
+            if name.startswith(".") and prefix:
+                name = prefix + name
+            elif "." in name.strip("."):
+                prefix = name.split(".", 1)[0]
+            param = table.get(name) or menu.param(name)
+            if param is not None:
+                how = "exact" if param.name == name else "alias"
+                out.args.append(ArgUse(cmd, menu, arg, name, param, how))
+                continue
+            candidates = tuple(
+                n for n, p in table.items()
+                if n.startswith(name) and absence(p.life, target.version if target else None, known) is None
+            )
+            if len(candidates) > 1 and target is None:  # accepted if some version has only one of them
+                alone = {live[0] for v in vocab._versions()
+                         if len(live := [n for n in candidates if absence(table[n].life, v, known) is None]) == 1}
+                if len(alone) == 1:
+                    candidates = (alone.pop(),)
+            if len(candidates) == 1:
+                out.args.append(ArgUse(cmd, menu, arg, candidates[0], table[candidates[0]], "abbreviation", candidates))
+            else:
+                out.args.append(ArgUse(cmd, menu, arg, name, None, "ambiguous" if candidates else "unknown", candidates))
+    return out
+
+
+def _menu_span(cmd: Command):
+    return _Span(cmd.start, cmd.path_end) if cmd.path_end > cmd.start else (cmd.verb or cmd)
+
+
+def _targets(ctx) -> str:
+    target = ctx.target
+    return f"this file targets RouterOS {target.version} ({target.origin})"
+
+
+def _coverage_notes(ctx) -> list[str]:
+    lo, hi = _known(load())
+    notes = [f"rosc knows RouterOS 7.{lo}-7.{hi} release by release from RouterOS's own command tree, "
+             "and RouterOS 6 names and hardware-only parts from its hand-written overlay"]
+    target = ctx.target
+    if target is not None and target.version.major == 7 and not lo <= target.version.minor <= hi:
+        edge = lo if target.version.minor < lo else hi
+        notes.append(f"rosc has no command tree for {target.version.minor_release}: it is checked as 7.{edge}")
+    return notes
 
 
 @rule("VOC001", "unknown-menu", area="vocabulary", severity=Severity.WARNING,
@@ -31,48 +125,39 @@ def unknown_menu(ctx):
     for cmd in ctx.device.script.commands():
         if not cmd.menu or not (cmd.absolute or cmd.path) or vocab.menu(cmd.menu) is not None:
             continue
+        if any(a.full is None for a in cmd.abbreviations):
+            continue  # an ambiguous abbreviation: VOC006 says which names it could be
         path = cmd.menu_path
         if path in seen:
             continue
         seen.add(path)
         hint = vocab.suggest_menu(path)
-        node = cmd.verb if cmd.verb is not None and not cmd.path else cmd
-        start, end = cmd.start, cmd.path_end
         yield ctx.finding(
-            _Span(start, end) if end > start else node,
+            _menu_span(cmd),
             f"unknown menu `{path}`" + (f"; did you mean `{hint}`?" if hint else ""),
-            notes=["rosc knows RouterOS 6 and 7 menus; a menu it does not know is often a typo, "
-                   "or a package the router does not have"],
+            notes=["no RouterOS version rosc knows has this menu: often a typo, or a package rosc does not know"],
             fix=f"use `{hint}`" if hint else None,
         )
-
-
-
-
-def _params(ctx):
-    """(command, menu, argument, parameter or None) for add/set arguments."""
-    vocab = load()
-    for cmd in _menu_commands(ctx):
-        if cmd.verb.text not in _SETTERS:
-            continue
-        menu = vocab.menu(cmd.menu)
-        if menu is None:
-            continue
-        for arg in cmd.args:
-            if type(arg) is Arg:
-                yield cmd, menu, arg, menu.param(arg.name)
 
 
 @rule("VOC002", "unknown-parameter", area="vocabulary", severity=Severity.WARNING,
       summary="A parameter the menu does not have")
 def unknown_parameter(ctx):
-    for cmd, menu, arg, param in _params(ctx):
-        if param is not None or arg.name.startswith(".") or "." in arg.name:
-            continue  # v7 dotted sub-parameters (remote.address=) are not in the vocabulary
-        hint = menu.suggest_param(arg.name)
+    for use in ctx.shared(name_uses).args:
+        if use.how != "unknown" or use.arg.name.startswith("."):
+            continue
+        span = _Span(use.arg.start, use.arg.key_end)
+        prop = use.menu.item_property(use.name)
+        if prop is not None and prop.readonly:
+            yield ctx.finding(
+                span, f"`{use.name}` of `{use.menu.path}` is read-only: RouterOS shows it, but {use.cmd.verb.text} does not take it",
+                notes=[prop.doc] if prop.doc else [], fix=f"remove `{use.name}=...`",
+            )
+            continue
+        hint = use.menu.suggest_param(use.name)
         yield ctx.finding(
-            _Span(arg.start, arg.key_end),
-            f"`{menu.path}` has no parameter `{arg.name}`" + (f"; did you mean `{hint}`?" if hint else ""),
+            span,
+            f"`{use.menu.path}` has no parameter `{use.name}`" + (f"; did you mean `{hint}`?" if hint else ""),
             fix=f"write `{hint}=`" if hint else None,
         )
 
@@ -80,8 +165,9 @@ def unknown_parameter(ctx):
 @rule("VOC003", "invalid-value", area="vocabulary", severity=Severity.ERROR,
       summary="A value of the wrong type for its parameter")
 def invalid_value(ctx):
-    for cmd, menu, arg, param in _params(ctx):
-        if param is None or arg.value is None:
+    for use in ctx.shared(name_uses).args:
+        param, arg = use.param, use.arg
+        if param is None or arg.value is None or not param.checked:
             continue
         base = param.type_text.split("|")[0].strip()
         if base in _ADDRESS_TYPES or base.startswith("list<ip") or param.ref_kind is not None:
@@ -91,4 +177,167 @@ def invalid_value(ctx):
             continue
         problem = param.check(value)
         if problem:
-            yield ctx.finding(arg.value, f"`{arg.name}=`: {problem}", notes=[f"`{arg.name}` takes {param.type_text}"])
+            whose = "" if param.typed_by == "overlay" else " (RouterOS's own type)"
+            yield ctx.finding(arg.value, f"`{arg.name}=`: {problem}", notes=[f"`{use.name}` takes {param.type_text}{whose}"])
+
+
+# ------------------------------------------------------------------ versions
+
+
+@dataclass(slots=True)
+class _Report:
+    node: object
+    message: str
+    fix: str | None
+    lines: set[int] = field(default_factory=set)
+
+
+def _version_findings(ctx) -> list[_Report]:
+    vocab = load()
+    reports: dict[tuple, _Report] = {}
+
+    def add(key, node, message, fix=None):
+        if key not in reports:
+            reports[key] = _Report(node, message, fix)
+        reports[key].lines.add(ctx.source.line_col(node.start)[0])
+
+    absent_menus: set[tuple[str, ...]] = set()
+    for cmd in ctx.device.script.commands():
+        if not cmd.menu and cmd.verb is None:
+            continue
+        menu = vocab.menu(cmd.menu)
+        if menu is None:
+            continue
+        path = cmd.menu_path
+        alias = vocab.alias(path)
+        if alias is not None:  # an old name: its own versions, not those of what it became
+            absent_menus.add(cmd.menu)
+            gone = _absent(ctx, alias.life)
+            if gone is not None:
+                add(("menu", path), _menu_span(cmd), f"menu `{path}` {_alias_text(alias, gone)}; {_targets(ctx)}",
+                    f"write `{vocab.resolve(path)}`")
+            continue
+        gone = _absent(ctx, menu.life)
+        if gone is not None:
+            absent_menus.add(cmd.menu)
+            add(("menu", menu.path), _menu_span(cmd), f"menu `{menu.path}` {gone.text}; {_targets(ctx)}", _successor(menu))
+            continue
+        verb = cmd.verb.text if cmd.verb is not None else None
+        if verb and not verb.startswith(":") and verb in menu.commands:
+            gone = _absent(ctx, menu.command_life(verb))
+            if gone is not None:
+                add(("command", menu.path, verb), cmd.verb, f"command `{verb}` of `{menu.path}` {gone.text}; {_targets(ctx)}")
+    for use in ctx.shared(name_uses).args:
+        if use.param is None or use.cmd.menu in absent_menus:
+            continue
+        where = (use.menu.path, use.param.name, use.how == "alias")
+        if use.how == "alias" and ctx.target is not None and not ctx.target.v6:
+            add(("param",) + where, _Span(use.arg.start, use.arg.key_end),
+                f"`{use.arg.name}=` is the RouterOS 6 name of `{use.param.name}=` in `{use.menu.path}`; {_targets(ctx)}",
+                f"write `{use.param.name}=`")
+            continue
+        gone = _absent(ctx, use.param.life)
+        if gone is not None:
+            add(("param",) + where, _Span(use.arg.start, use.arg.key_end),
+                f"parameter `{use.param.name}` of `{use.menu.path}` {gone.text}; {_targets(ctx)}")
+    return list(reports.values())
+
+
+def _alias_text(alias, gone: Absence) -> str:
+    if alias.until is None:
+        return f"is the RouterOS 6 name of `{alias.target}`"
+    if gone.reason == "v7-only":
+        return f"is an earlier RouterOS 7 name of `{alias.target}` (up to 7.{alias.until})"
+    return f"was renamed `{alias.target}` in 7.{alias.until + 1}"
+
+
+def _successor(menu) -> str | None:
+    return f"use `{menu.replaced_by}`" if menu.replaced_by else None
+
+
+@rule("VOC004", "not-in-target-version", area="vocabulary", severity=Severity.WARNING,
+      summary="A menu, command or parameter the target RouterOS version does not have")
+def not_in_target_version(ctx):
+    if ctx.target is None:
+        return
+    for report in _version_findings(ctx):
+        notes = _coverage_notes(ctx)
+        more = len(report.lines) - 1
+        if more:
+            notes.append(f"the same on {more} more line{'s' if more != 1 else ''} of this file")
+        yield ctx.finding(report.node, report.message, notes=notes, fix=report.fix)
+
+
+# ------------------------------------------------------------------ abbreviations
+
+
+def _ambiguous_in_target(ctx, abbreviation) -> tuple[str, ...]:
+    """The names an abbreviation fits in the target version (empty: not ambiguous there)."""
+    if abbreviation.full is None:
+        return abbreviation.candidates
+    if ctx.target is None or len(abbreviation.candidates) < 2:
+        return ()
+    vocab = load()
+    live = tuple(c for c in abbreviation.candidates if vocab.child_exists(abbreviation.parent, c, ctx.target.version))
+    return live if len(live) > 1 else ()
+
+
+@rule("VOC005", "abbreviated-name", area="vocabulary", severity=Severity.INFO,
+      summary="A menu, command or parameter written as an abbreviation")
+def abbreviated_name(ctx):
+    for cmd in ctx.device.script.commands():
+        if any(_ambiguous_in_target(ctx, a) for a in cmd.abbreviations):
+            continue  # VOC006 reports the command
+        short = [a for a in cmd.abbreviations if a.full is not None]
+        if not short:
+            continue
+        start = cmd.start if cmd.absolute else short[0].start
+        written = ctx.source.text[start : short[-1].end]
+        full = cmd.menu_path
+        if cmd.verb is not None and any(a.what == "command" for a in short):
+            full += " " + cmd.verb.text
+        yield ctx.finding(
+            _Span(short[0].start, short[-1].end),
+            f"`{' '.join(written.split())}` is abbreviated: RouterOS reads `{full}`",
+            notes=["RouterOS accepts any prefix that fits one name; a name added in a later version "
+                   "can make the same prefix ambiguous"],
+            fix=f"write `{full}`",
+        )
+    for use in ctx.shared(name_uses).args:
+        if use.how == "abbreviation":
+            yield ctx.finding(
+                _Span(use.arg.start, use.arg.key_end),
+                f"`{use.arg.name}=` is an abbreviation: RouterOS reads `{use.name}=` of `{use.menu.path}`",
+                fix=f"write `{use.name}=`",
+            )
+
+
+@rule("VOC006", "ambiguous-abbreviation", area="vocabulary", severity=Severity.ERROR,
+      summary="An abbreviation that fits several names, which RouterOS rejects")
+def ambiguous_abbreviation(ctx):
+    for cmd in ctx.device.script.commands():
+        for a in cmd.abbreviations:
+            names = _ambiguous_in_target(ctx, a)
+            if names:
+                where = f"in RouterOS {ctx.target.version} " if a.full is not None else ""
+                yield ctx.finding(
+                    _Span(a.start, a.end),
+                    f"`{a.written}` is ambiguous {where}here: it could be {_either(names)}; RouterOS rejects the command",
+                    notes=["RouterOS accepts a shortened name only when exactly one name starts with it "
+                           "(and the words after it do not decide)"],
+                    fix="write the full name",
+                )
+    for use in ctx.shared(name_uses).args:
+        if use.how == "ambiguous":
+            yield ctx.finding(
+                _Span(use.arg.start, use.arg.key_end),
+                f"`{use.arg.name}=` is ambiguous in `{use.menu.path}`: it could be {_either(use.candidates, '=')}; "
+                "RouterOS rejects the command",
+                fix="write the full parameter name",
+            )
+
+
+def _either(names, suffix: str = "") -> str:
+    names = [f"`{n}{suffix}`" for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from rosc.cli.options import apply_target_version, target_version_option
 from rosc.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, console, error, fail, plain
 from rosc.diagnostics import Severity
 
@@ -124,7 +125,8 @@ def _options_down(fn):
               help="Exit 1 (and refuse to write) when a finding is at least this severe (default: error).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
 @_options_outside
-def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, allow_outside) -> None:
+@target_version_option
+def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, allow_outside, target_version) -> None:
     """Check the lab in LAB (its lab.toml) and write one script per device and variant.
 
     The output folder (default LAB/build) is replaced as a whole, all at
@@ -140,6 +142,7 @@ def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, allow_o
         config = apply_options(config, select, ignore)
     except ConfigError as exc:
         _fail(str(exc))
+    apply_target_version(config, target_version)
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     config.fail_on = threshold
     try:

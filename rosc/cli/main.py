@@ -12,7 +12,7 @@ import click
 
 from rosc import __version__
 from rosc.cli.files import InputError, find_inputs, read
-from rosc.cli.options import apply_options
+from rosc.cli.options import apply_options, apply_target_version, target_version_option
 from rosc.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, console, error, fail, json_text, plain
 from rosc.diagnostics import Severity
 from rosc.lint.config import ConfigError, find_config, load_config
@@ -222,7 +222,8 @@ def worker_count(jobs: int, files: int) -> int:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="rosc.toml or pyproject.toml to use.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Lint files in N processes (at most one per CPU).")
-def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri) -> None:
+@target_version_option
+def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri, target_version) -> None:
     """Check PATHS (files, folders, '-' for stdin) and report findings."""
     from rosc.report.formats import DEFAULT_HELP_URI, to_github, to_gitlab, to_json, to_sarif
 
@@ -230,6 +231,7 @@ def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri
         found = find_inputs(paths)
         config = load_config(Path(config_path) if config_path else find_config(Path.cwd()))
         config = apply_options(config, select, ignore)
+        apply_target_version(config, target_version)
     except InputError as exc:
         _fail_input(exc)
     except ConfigError as exc:
@@ -339,11 +341,12 @@ def rule_cmd(rule_id: str) -> None:
 
 
 @main.command()
-def lsp() -> None:
+@target_version_option
+def lsp(target_version) -> None:
     """Run the language server (LSP over stdio) for editors."""
     from rosc.lsp.server import serve
 
-    serve()
+    serve(target_version)
 
 
 def _print_diff(before: str, after: str, name: str) -> None:

@@ -1,6 +1,8 @@
-"""Options shared by ``rosc lint`` and ``rosc build``."""
+"""Options shared by several ``rosc`` commands (``lint``, ``build``, ``lsp``)."""
 
 from __future__ import annotations
+
+import click
 
 from rosc.lint.config import Config, check_patterns
 
@@ -22,3 +24,29 @@ def apply_options(config: Config, select: tuple[str, ...], ignore: tuple[str, ..
         check_patterns("--ignore", patterns)
         config.ignore = config.ignore + patterns
     return config
+
+
+def target_version_option(fn):
+    """``--target-version``: check against this RouterOS version."""
+    return click.option(
+        "--target-version", "target_version", metavar="VERSION", callback=_parse_target_version,
+        help="Check against this RouterOS version (7.16, 6.49.10); default: the settings' "
+             "target-version, else each file's export header, else every version rosc knows.",
+    )(fn)
+
+
+def _parse_target_version(ctx, param, value):
+    if value is None:
+        return None
+    from rosc.vocabulary.versions import VersionError, parse_version
+
+    try:
+        return parse_version(value)
+    except VersionError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def apply_target_version(config: Config, version) -> None:
+    if version is not None:
+        config.target_version = version
+        config.target_origin = "--target-version"

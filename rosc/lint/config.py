@@ -4,6 +4,8 @@
     select = ["ALL"]           # rule ids, id prefixes ("SEC"), areas ("security") or rule names
     ignore = ["SEC001"]
     fail-on = "error"          # info | warning | error
+    target-version = "7.16"    # check against this RouterOS version (default:
+                               # the export header's, else every version)
     [tool.rosc.severity]
     ADDR005 = "error"
 
@@ -26,6 +28,7 @@ from typing import Callable
 from rosc.diagnostics import Severity, Span
 from rosc.lint.toml_locations import Locator, toml_error
 from rosc.syntax.source import Source
+from rosc.vocabulary.versions import Version, VersionError, parse_version
 
 
 class ConfigError(Exception):
@@ -47,6 +50,8 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     path: Path | None = None
+    target_version: Version | None = None  # None: the export header's, else every version
+    target_origin: str = ""  # where target_version came from, for messages
 
     def enabled(self, rule) -> bool:
         return _matches(rule, self.select) and not _matches(rule, self.ignore)
@@ -194,6 +199,16 @@ def _severity_table(reader: _Reader, key: str, value) -> None:
             raise reader.fail(f"[{key}] {rule_id}: {exc}", reader.span(key, rule_id, value=True)) from None
 
 
+def _target_version(reader: _Reader, key: str, value) -> None:
+    if not isinstance(value, str):
+        raise reader.fail(f"`{key}` must be a string, e.g. {key} = \"7.16\", not {_kind(value)}", reader.span(key, value=True))
+    try:
+        reader.config.target_version = parse_version(value)
+    except VersionError as exc:
+        raise reader.fail(f"`{key}`: {exc}", reader.span(key, value=True)) from None
+    reader.config.target_origin = f"`{key}` in {reader.config.path.name if reader.config.path else 'the settings'}"
+
+
 # key -> the function that checks its value and stores it in the Config
 SETTINGS: dict[str, Callable[[_Reader, str, object], None]] = {
     "select": _rule_list("select"),
@@ -201,6 +216,7 @@ SETTINGS: dict[str, Callable[[_Reader, str, object], None]] = {
     "extend-ignore": _rule_list("ignore"),
     "fail-on": _fail_on,
     "severity": _severity_table,
+    "target-version": _target_version,
 }
 
 

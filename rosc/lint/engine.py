@@ -15,6 +15,7 @@ from rosc.model.builder import build_device
 from rosc.model.device import Device
 from rosc.syntax.parser import ParseResult, parse_bytes
 from rosc.syntax.source import Source
+from rosc.vocabulary.versions import Target, header_version
 
 
 @dataclass(slots=True)
@@ -32,6 +33,16 @@ class LintResult:
         return self.run.device if self.run is not None else None
 
 
+def target_of(parsed: ParseResult, config: Config) -> Target | None:
+    """The version to check against: the configured one (``--target-version``,
+    ``target-version`` in the settings), else the export header's, else none
+    (every version rosc knows is accepted)."""
+    if config.target_version is not None:
+        return Target(config.target_version, config.target_origin or "the settings")
+    found = header_version(parsed.source.text)
+    return Target(found, "the export header") if found is not None else None
+
+
 def lint_bytes(data: bytes, path: str, config: Config | None = None) -> LintResult:
     return lint_parsed(parse_bytes(data, path), config)
 
@@ -46,7 +57,7 @@ def lint_parsed(parsed: ParseResult, config: Config | None = None) -> LintResult
             if rule is not None:
                 d.severity = config.severity_of(rule)
             diagnostics.append(d)
-    run = DeviceRun(build_device(parsed))
+    run = DeviceRun(build_device(parsed), target_of(parsed, config))
     for rule in rules.values():
         if rule.check is None or rule.scope != "device" or not config.enabled(rule):
             continue

@@ -25,7 +25,10 @@ from rosc.lsp.vocabulary_queries import (
     menu_commands,
     menu_object,
     menu_tree,
+    missing_in,
+    offered_values,
     param_type,
+    versions_of,
 )
 
 _KIND_ITEM = {
@@ -60,7 +63,7 @@ def completions(analysis: Analysis, position: lsp.Position) -> list[lsp.Completi
     if prefix.in_path:
         if cur.startswith("/") and cur.count("/") == 1 and not prefix.words:
             return [
-                _item(path, lsp.CompletionItemKind.Module, "menu", menu_doc(path), (here, path))
+                _item(path, lsp.CompletionItemKind.Module, "menu", menu_doc(path, analysis.target), (here, path))
                 for path in all_menu_paths()
             ]
         if cur.startswith("/"):  # `/ip/fi`: complete the last segment
@@ -70,10 +73,10 @@ def completions(analysis: Analysis, position: lsp.Position) -> list[lsp.Completi
             if verb is not None:
                 return []
             seg = analysis.range(cur_start + len(head) + 1, word_end)
-            return _menu_words(menu, seg)
+            return _menu_words(menu, seg, analysis.target)
         if cur and not IDENT.match(cur) and not cur.startswith(":"):
             return []
-        items = _menu_words(prefix.menu, here)
+        items = _menu_words(prefix.menu, here, analysis.target)
         if not prefix.absolute and not prefix.words:
             items.extend(_item(c, lsp.CompletionItemKind.Keyword, "script command", edit=(here, c)) for c in SCRIPT_COMMANDS)
         return items
@@ -104,8 +107,15 @@ def completions(analysis: Analysis, position: lsp.Position) -> list[lsp.Completi
             if name in given or (name == "numbers" and verb == "add"):
                 continue
             detail = describe_type(param)
+            missing = missing_in(param, analysis.target)
+            if missing:
+                detail = f"{detail} ({missing.split(':')[0]})" if detail else missing.split(":")[0]
             rng = analysis.range(cur_start, key_end)  # replaces `name=` when the cursor is in a written name
-            items.append(_item(name, lsp.CompletionItemKind.Property, detail, param_doc(menu, name, param), (rng, name + "="), "1" + name))
+            item = _item(name, lsp.CompletionItemKind.Property, detail, param_doc(menu, name, param, analysis.target),
+                         (rng, name + "="), ("9" if missing else "1") + name)
+            if missing:
+                item.tags = [lsp.CompletionItemTag.Deprecated]
+            items.append(item)
     return items
 
 
@@ -121,12 +131,17 @@ def _word_end(text: str, offset: int, stops: str) -> int:
     return end
 
 
-def _menu_words(menu: tuple[str, ...], rng: lsp.Range) -> list[lsp.CompletionItem]:
+def _menu_words(menu: tuple[str, ...], rng: lsp.Range, target=None) -> list[lsp.CompletionItem]:
     _, children = menu_tree()
     items = []
     for word in children.get(menu, ()):
         path = "/" + " ".join(menu + (word,))
-        items.append(_item(word, lsp.CompletionItemKind.Module, path, menu_doc(path), (rng, word), "0" + word))
+        missing = missing_in(menu_object(path), target)
+        item = _item(word, lsp.CompletionItemKind.Module, path + (f" ({missing.split(':')[0]})" if missing else ""),
+                     menu_doc(path, target), (rng, word), ("8" if missing else "0") + word)
+        if missing:
+            item.tags = [lsp.CompletionItemTag.Deprecated]
+        items.append(item)
     if menu:
         path = "/" + " ".join(menu)
         commands = menu_commands(path)
@@ -157,6 +172,9 @@ def _values(analysis: Analysis, menu: str, verb: str | None, name: str, rng: lsp
         t = param_type(param)
         for value in enum_values(t) if t is not None else ():
             items.append(_item(value, lsp.CompletionItemKind.EnumMember, f"{name}=", edit=(rng, value)))
+        for value in offered_values(param):  # what RouterOS itself completes here
+            if all(i.label != value for i in items):
+                items.append(_item(value, lsp.CompletionItemKind.Value, f"{name}= (RouterOS offers it)", edit=(rng, value)))
     kind = ref_of(menu, verb, name)[0]
     if kind:
         for value in analysis.symbols.names(kind):

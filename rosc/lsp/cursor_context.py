@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rosc.lsp.document import Analysis
-from rosc.lsp.vocabulary_queries import is_menu, menu_tree
+from rosc.lsp.vocabulary_queries import is_menu, menu_tree, vocabulary
 from rosc.syntax.tree import (
     Arg,
     Block,
@@ -149,10 +149,17 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int]]:
 
 def resolve_words(base: tuple[str, ...], words: list[str], absolute: bool):
     """Split the words of a command into (menu, verb, rest, index of the verb)."""
-    known, _ = menu_tree()
+    vocab = vocabulary()
     menu = () if absolute else base
     i = 0
     while i < len(words) and IDENT.match(words[i]):
+        step = vocab.step(menu, words[i], words[i + 1 :]) if vocab is not None and words[i] != ".." else None
+        if step is not None and step.kind == "cmd":  # abbreviations read as RouterOS does (/int bri port ad)
+            return menu, step.name, words[i + 1 :], i + 1
+        if step is not None and step.kind == "menu":
+            menu = menu + (step.name,)
+            i += 1
+            continue
         candidate = _join(menu, [words[i]])
         if is_menu(candidate) or (words[i] == ".." and menu):
             menu = candidate

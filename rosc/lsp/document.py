@@ -88,6 +88,16 @@ class Analysis:
 
         return build_device(self.parse)
 
+    @property
+    def target(self):
+        """The RouterOS version the document is checked against (its settings'
+        or its export header's; None: every version)."""
+        if self.lint is not None and self.lint.run is not None:
+            return self.lint.run.target
+        from rosc.lint.engine import target_of
+
+        return target_of(self.parse, self.config or Config())
+
     @cached_property
     def symbols(self) -> SymbolIndex:
         return SymbolIndex(self.parse, self.device)

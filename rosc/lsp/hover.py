@@ -15,6 +15,9 @@ from rosc.lsp.vocabulary_queries import (
     describe_type,
     doc_of,
     menu_object,
+    missing_in,
+    offered_values,
+    versions_of,
 )
 from rosc.model.facts import is_builtin_interface
 from rosc.syntax.tree import (
@@ -25,12 +28,21 @@ from rosc.syntax.tree import (
 )
 
 
-def menu_doc(path: str) -> str:
+def menu_doc(path: str, target=None) -> str:
     menu = menu_object(path)
-    return doc_of(menu) if menu is not None else ""
+    if menu is None:
+        return ""
+    lines = [doc_of(menu)] if doc_of(menu) else []
+    versions = versions_of(menu)
+    if versions:
+        lines.append(f"**RouterOS:** {versions}")
+    missing = missing_in(menu, target)
+    if missing:
+        lines.append(f"**Note:** {missing}")
+    return "\n\n".join(lines)
 
 
-def param_doc(menu: str, name: str, param) -> str:
+def param_doc(menu: str, name: str, param, target=None) -> str:
     lines = [f"**`{name}`** — parameter of `{menu}`"]
     if param is None:
         lines.append("")
@@ -45,11 +57,31 @@ def param_doc(menu: str, name: str, param) -> str:
     if default not in (None, ""):
         lines.append("")
         lines.append(f"**Default:** `{default}`")
+    routeros = getattr(param, "routeros_type", "")
+    if routeros and routeros != raw and getattr(param, "typed_by", "") == "overlay":
+        lines.append("")
+        lines.append(f"**RouterOS's own type hint:** `{routeros}`")
+    offered = offered_values(param)
+    if offered and not _shows_values(described, offered):
+        lines.append("")
+        lines.append("**RouterOS offers:** " + ", ".join(f"`{v}`" for v in offered[:20]) + (", ..." if len(offered) > 20 else ""))
+    versions = versions_of(param)
+    if versions:
+        lines.append("")
+        lines.append(f"**RouterOS:** {versions}")
+    missing = missing_in(param, target)
+    if missing:
+        lines.append("")
+        lines.append(f"**Note:** {missing}")
     doc = doc_of(param)
     if doc:
         lines.append("")
         lines.append(doc)
     return "\n".join(lines)
+
+
+def _shows_values(described: str, values: list[str]) -> bool:
+    return all(v in described for v in values)
 
 
 def command_at(script: Script, offset: int, starts: list[int] | None = None) -> Command | None:
@@ -134,7 +166,7 @@ def hover(analysis: Analysis, position: lsp.Position) -> lsp.Hover | None:
     verb = cmd.verb.text if cmd.verb is not None else None
     for arg in cmd.args:
         if type(arg) is Arg and arg.start <= offset <= arg.end:
-            text = param_doc(menu, arg.name, command_param(menu, verb, arg.name))
+            text = param_doc(menu, arg.name, command_param(menu, verb, arg.name), analysis.target)
             return lsp.Hover(
                 contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text),
                 range=analysis.range(arg.start, arg.key_end),
@@ -145,10 +177,13 @@ def hover(analysis: Analysis, position: lsp.Position) -> lsp.Hover | None:
         doc = doc_of(spec) if spec is not None else menu_doc(menu)
         if doc:
             text += "\n\n" + doc
+        versions = versions_of(spec) if spec is not None else ""
+        if versions:
+            text += f"\n\n**RouterOS:** {versions}"
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=analysis.range(cmd.verb.start, cmd.verb.end))
     if cmd.start <= offset <= cmd.path_end and (cmd.absolute or cmd.path):
         text = f"**`{menu}`** — menu"
-        doc = menu_doc(menu)
+        doc = menu_doc(menu, analysis.target)
         if doc:
             text += "\n\n" + doc
         elif menu_object(menu) is None:

@@ -86,7 +86,7 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
     a full parse gives (then parse the whole text).  Reuses (and shifts)
     the nodes of ``old``: ``old`` must not be used afterwards."""
     try:
-        from rosc.syntax.menu_context import _menu_index, _Resolver
+        from rosc.syntax.menu_context import resolve_statements
         from rosc.syntax.problems import shifted, to_diagnostic
         from rosc.syntax.statements import parse_statements
     except ImportError:  # pragma: no cover - internal API changed
@@ -136,8 +136,7 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
         _shift(stmts, r0)
         problems = [shifted(p, r0) for p in problems]
     context = _track(body[:i], ())
-    known, commands = _menu_index()
-    _Resolver(known, commands, text, problems).body(stmts, context)
+    resolve_statements(stmts, text, problems, context)
     if _track(stmts, context) != _track(body[i:j], context):
         return None  # the edit changes the menu later lines run in
     rest = body[j:]

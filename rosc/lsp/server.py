@@ -37,6 +37,7 @@ import gc
 import logging
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -74,7 +75,7 @@ def _lab_checker():
 
 
 class RoscLanguageServer(LanguageServer):
-    def __init__(self, debounce_ms: float | None = None, incremental: bool = True) -> None:
+    def __init__(self, debounce_ms: float | None = None, incremental: bool = True, target_version=None) -> None:
         super().__init__(
             "rosc", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=RoscProtocol
         )
@@ -85,6 +86,7 @@ class RoscLanguageServer(LanguageServer):
                 debounce_ms = DEFAULT_DEBOUNCE_MS
         self.debounce = max(0.0, debounce_ms) / 1000
         self.incremental = incremental
+        self.target_version = target_version  # `rosc lsp --target-version`: wins over the settings
         self.lab_enabled = True
         self.docs: dict[str, Document] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
@@ -132,6 +134,8 @@ class RoscLanguageServer(LanguageServer):
                 self.window_show_message(
                     lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"rosc: {exc}; using the default settings")
                 )
+        if self.target_version is not None:
+            config = replace(config, target_version=self.target_version, target_origin="--target-version")
         self._configs[path] = (mtime, config)
         return config
 
@@ -274,8 +278,8 @@ def _find_lab(path: Path) -> Path | None:
     return None
 
 
-def create_server(debounce_ms: float | None = None, incremental: bool = True) -> RoscLanguageServer:
-    server = RoscLanguageServer(debounce_ms, incremental)
+def create_server(debounce_ms: float | None = None, incremental: bool = True, target_version=None) -> RoscLanguageServer:
+    server = RoscLanguageServer(debounce_ms, incremental, target_version)
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: RoscLanguageServer, params: lsp.InitializeParams) -> None:
@@ -422,9 +426,10 @@ def create_server(debounce_ms: float | None = None, incremental: bool = True) ->
     return server
 
 
-def serve() -> None:
-    """Run the server over stdin/stdout until the editor says exit."""
+def serve(target_version=None) -> None:
+    """Run the server over stdin/stdout until the editor says exit
+    (``target_version``: check every document against this RouterOS version)."""
     logging.basicConfig(level=os.environ.get("ROSC_LSP_LOG", "WARNING").upper(), format="rosc-lsp %(levelname)s %(message)s")
-    server = create_server()
+    server = create_server(target_version=target_version)
     server.manage_gc = True
     server.start_io()

@@ -104,6 +104,43 @@ def menu_commands(path: str) -> list[str]:
     return sorted(commands if not isinstance(commands, dict) else commands.keys())
 
 
+def versions_of(obj) -> str:
+    """In which RouterOS versions a menu, command or parameter exists, in
+    words (``7.12-7.24``, ``RouterOS 6 only``...); empty when unknown."""
+    life = getattr(obj, "life", None)
+    if life is None or not hasattr(life, "span"):
+        return ""
+    text = life.span()
+    if getattr(life, "major", None) == "7" and life.first is not None:
+        text += " (RouterOS 7 only)"
+    elif getattr(life, "v6", False):
+        text += ", and RouterOS 6"
+    hardware = getattr(obj, "hardware", None)
+    if hardware:
+        text += f"; only on {hardware}"
+    return text
+
+
+def missing_in(obj, target) -> str:
+    """Why ``obj`` is not in the target version (a ``Target``), or ''."""
+    life = getattr(obj, "life", None)
+    if life is None or target is None:
+        return ""
+    try:
+        from rosc.vocabulary.versions import absence
+
+        vocab = vocabulary()
+        gone = absence(life, target.version, (vocab.known if vocab is not None else None) or (9, 24))
+    except Exception:
+        return ""
+    return f"{gone.text}: not in RouterOS {target.version}, which this file targets" if gone else ""
+
+
+def offered_values(param) -> list[str]:
+    """The values RouterOS itself completes for a parameter (its dumps)."""
+    return [v for v in getattr(param, "values", ()) or () if v and '"' not in v]
+
+
 def doc_of(obj) -> str:
     for attr in ("doc", "summary", "description"):
         value = getattr(obj, attr, None)

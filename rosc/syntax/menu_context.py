@@ -6,16 +6,22 @@ one.  Which leading words of a line are menu names and which is the command
 depends on the menu tree, so this pass splits each command into ``path``,
 ``verb`` and ``args`` with the vocabulary, sets ``menu`` on every command, and
 parses scripts embedded in strings (``source=``, ``on-event=``...).
+
+Each word is read against RouterOS's tree (``Vocabulary.step``): a submenu,
+a command, or the one name it is a prefix of, as RouterOS reads it
+(``/int bri port`` is ``/interface bridge port``).  ``path``, ``verb`` and
+``menu`` then hold the full names; ``Command.abbreviations`` records what
+was written (and prefixes that fit several names).  A word the tree does
+not have falls back to the generic command words (``add``, ``set``...).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from rosc.syntax import strings
 from rosc.syntax.scripting import command_after_path, script_command
-from rosc.syntax.tree import Arg, Block, Command, Comment, Concat, Expression, String, Substitution, Word
+from rosc.syntax.tree import Abbreviation, Arg, Block, Command, Comment, Concat, Expression, String, Substitution, Word
 
 # Commands every RouterOS menu understands (and the common scripting ones).
 GENERIC_VERBS = frozenset(
@@ -39,51 +45,38 @@ EMBEDDED_SCRIPTS = {
     ("system", "routerboard", "wps-button"): ("on-event",),
 }
 
-_IDENT = re.compile(r"[a-z][a-z0-9-]*\Z|\.\.\Z")
-
-
-@cache
-def _menu_index() -> tuple[frozenset, dict]:
-    """Known menu paths (as word tuples) and their extra commands."""
-    from rosc.vocabulary.tree import load
-
-    vocab = load()
-    known: set[tuple[str, ...]] = {()}
-    commands: dict[tuple[str, ...], frozenset[str]] = {}
-    for path in vocab.menus:
-        words = tuple(path.strip("/").split())
-        known.add(words)
-        menu = vocab.menu(path)
-        if menu is not None:
-            commands[words] = frozenset(menu.commands)
-    # every prefix of a known menu is a menu too (`/ip`, `/interface`)
-    for words in list(known):
-        for i in range(1, len(words)):
-            known.add(words[:i])
-    return frozenset(known), commands
+_IDENT = re.compile(r"[a-z0-9][a-z0-9-]*\Z|\.\.\Z")  # menu names may start with a digit: /interface 6to4
 
 
 def is_root_command(word: str) -> bool:
-    """Whether ``word`` is a command of the root menu that rosc knows
-    (``ping``, ``import``...), so that ``/word`` reads the same."""
-    return word in _menu_index()[1].get((), ())
+    """Whether ``word`` is a command of the root menu (``ping``,
+    ``import``...), so that ``/word`` reads the same."""
+    from rosc.vocabulary.tree import load
+
+    return load().step((), word, (), False).kind == "cmd"
 
 
 def resolve(script, text: str, problems: list, context: tuple[str, ...] = ()) -> None:
     """Split and place every command of ``script`` (see module docstring),
     starting in the menu ``context``."""
-    known, commands = _menu_index()
-    _Resolver(known, commands, text, problems).body(script.body, context)
+    resolve_statements(script.body, text, problems, context)
+
+
+def resolve_statements(body: list, text: str, problems: list, context: tuple[str, ...]) -> None:
+    """``resolve`` for some statements of a file, starting in the menu
+    ``context`` (the language server re-reads only the lines an edit touched)."""
+    from rosc.vocabulary.tree import load
+
+    _Resolver(load(), text, problems).body(body, context)
 
 
 class _Resolver:
-    def __init__(self, known, commands, text, problems):
-        self.known = known
-        self.commands = commands
+    def __init__(self, vocab, text, problems):
+        self.vocab = vocab
         self.text = text
         self.problems = problems
 
-    def body(self, body: list, context: tuple[str, ...]) -> None:
+    def body(self, body: list, context: tuple[str, ...], nested: bool = False) -> None:
         current = context
         comments: list[Comment] = []
         for stmt in body:
@@ -94,7 +87,7 @@ class _Resolver:
                 stmt.comments = comments
                 comments = []
             if not script_command(stmt, current):
-                self.split(stmt, current)
+                self.split(stmt, current, nested)
                 command_after_path(stmt)
             if stmt.verb is None and not stmt.args:
                 current = stmt.menu
@@ -112,7 +105,7 @@ class _Resolver:
             if node.value is not None:
                 self.nested(node.value, context)
         elif kind is Block or kind is Substitution:
-            self.body(node.body, context)
+            self.body(node.body, context, True)
         elif kind is Expression:
             for item in node.items:
                 self.nested(item, context)
@@ -120,7 +113,7 @@ class _Resolver:
             for part in node.parts:
                 self.nested(part, context)
 
-    def split(self, cmd: Command, current: tuple[str, ...]) -> None:
+    def split(self, cmd: Command, current: tuple[str, ...], nested: bool = False) -> None:
         elements = cmd.args
         # Candidate menu/command words: the segments of a `/a/b/c` path token,
         # then the leading bare words that look like names.
@@ -152,36 +145,70 @@ class _Resolver:
                 cmd.verb = elements[0]
                 cmd.args = elements[1:]
             return
-        known = self.known
-        best = 0
-        for k in range(1, len(words) + 1):
-            if _join(base, words[:k]) in known:
-                best = k
-        if best < len(words) and not self.is_command(_join(base, words[:best]), words[best]):
-            # The next word is neither a known submenu nor a known command:
-            # a menu or command rosc does not know.  Take the first generic
-            # command word as the command; failing that, the last word when
-            # arguments follow; failing that, read every word as the menu.
-            more = len(elements) > len(words) - written
-            verb_at = next((i for i in range(best, len(words)) if words[i] in GENERIC_VERBS), None)
-            if verb_at is not None:
-                best = verb_at
-            elif more or not cmd.absolute:
-                best = len(words) - 1 if cmd.absolute else best
-            else:
-                best = len(words)
-        cmd.path = tuple(words[:best])
+        # Abbreviations are read after a `/`, and in a menu (`a name=x` in
+        # /system scheduler); a word alone in a block may be an array's value
+        # (`{0;a}`), and at the root a bare word is no menu: exact names there.
+        prefixes = cmd.absolute or (bool(base) and (not nested or len(elements) > 1))
+        full, best, stopped = self.walk(cmd, base, words, nodes, prefixes)
+        if stopped and words[best][0].isdigit():  # a number (`{1;2}`, `set 0 ...`), not a name
+            del words[best:], nodes[best:], ends[best:]
+            written = min(written, best)
+        if stopped:
+            best = self.fallback(cmd, words, written, elements, best)
+        cmd.path = tuple(full[:best]) + tuple(words[len(full[:best]) : best])
         cmd.menu = _join(base, cmd.path)
         if best:
             cmd.path_end = ends[best - 1]
         consumed = best
         if best < len(words):
-            cmd.verb = nodes[best]
+            node = nodes[best]
+            if best < len(full) and full[best] != words[best]:
+                node = Word(node.start, node.end, full[best])
+            cmd.verb = node
             consumed = best + 1
         cmd.args = elements[max(0, consumed - written) :]
 
-    def is_command(self, menu: tuple[str, ...], word: str) -> bool:
-        return word in GENERIC_VERBS or word.startswith(":") or word in self.commands.get(menu, ())
+    def walk(self, cmd: Command, base: tuple[str, ...], words: list[str], nodes: list, prefixes: bool = True) -> tuple[list[str], int, bool]:
+        """Follow ``words`` down RouterOS's menu tree from ``base``: submenus,
+        then the command.  Returns the full names of the words read, how many
+        of them are menu words, and whether an unknown (or ambiguous) word
+        stopped the walk before any command was found."""
+        menu = base
+        full: list[str] = []
+        for k, word in enumerate(words):
+            if word == "..":
+                menu = menu[:-1]
+                full.append(word)
+                continue
+            step = self.vocab.step(menu, word, words[k + 1 :], prefixes)
+            if step.kind is None or step.kind == "ambiguous":
+                if step.kind == "ambiguous":
+                    self.abbreviation(cmd, nodes[k], None, "menu or command", step.candidates, menu)
+                return full, k, True
+            if step.name != word:
+                self.abbreviation(cmd, nodes[k], step.name, "menu" if step.kind == "menu" else "command", step.candidates, menu)
+            full.append(step.name)
+            if step.kind == "cmd":
+                return full, k, False
+            menu = menu + (step.name,)
+        return full, len(words), False
+
+    def fallback(self, cmd: Command, words: list[str], written: int, elements: list, best: int) -> int:
+        """Where the command word is when the walk met a word RouterOS's tree
+        does not have there (a menu or command rosc does not know): the first
+        generic command word; failing that, the last word when arguments
+        follow; failing that, every word is read as the menu."""
+        more = len(elements) > len(words) - written
+        verb_at = next((i for i in range(best, len(words)) if words[i] in GENERIC_VERBS), None)
+        if verb_at is not None:
+            return verb_at
+        if more or not cmd.absolute:
+            return len(words) - 1 if cmd.absolute else best
+        return len(words)
+
+    @staticmethod
+    def abbreviation(cmd: Command, node, full: str | None, what: str, candidates: tuple[str, ...], menu) -> None:
+        cmd.abbreviations.append(Abbreviation(node.start, node.end, node.text, full, what, candidates, menu))
 
     def embedded(self, arg: Arg) -> None:
         from rosc.syntax.problems import mapped
@@ -193,7 +220,7 @@ class _Resolver:
         inner_problems: list = []
         body = parse_statements(value, inner_problems)
         script = Script(body, 0, len(value))
-        _Resolver(self.known, self.commands, value, inner_problems).body(body, ())
+        _Resolver(self.vocab, value, inner_problems).body(body, ())
         start_of, end_of = offsets.start_of, offsets.end_of
         for node in walk(script):
             start = node.start
@@ -202,6 +229,10 @@ class _Resolver:
             kind = type(node)
             if kind is Command:
                 node.path_end = end_of(node.path_end) if node.path_end > start else node.start
+                for abbr in node.abbreviations:
+                    abbr_start = abbr.start
+                    abbr.start = start_of(abbr_start)
+                    abbr.end = end_of(abbr.end) if abbr.end > abbr_start else abbr.start
             elif kind is Arg:
                 node.key_end = end_of(node.key_end)
         script.start, script.end = string.start, string.end

@@ -121,6 +121,21 @@ class Comment:
 
 
 @dataclass(slots=True)
+class Abbreviation:
+    """A menu or command word written as a prefix of its name (``/int bri
+    port``): ``full`` is the name RouterOS takes it for, or None when the
+    prefix fits several (``candidates``) and RouterOS refuses it."""
+
+    start: int
+    end: int
+    written: str
+    full: str | None
+    what: str  # "menu", "command" or "menu or command"
+    candidates: tuple[str, ...] = ()  # the names the prefix fits, when more than one
+    parent: tuple[str, ...] = ()  # the menu the word was read in
+
+
+@dataclass(slots=True)
 class Command:
     """One command line.
 
@@ -129,7 +144,9 @@ class Command:
     ``verb`` the command word (``add``, ``set``, ``:local``...; None when the
     line only changes the current menu), ``args`` the positional values and
     ``key=value`` arguments in the order written.  ``menu`` is the menu the
-    command runs in once the current-menu context is applied.
+    command runs in once the current-menu context is applied, with
+    abbreviated words replaced by their full names (``abbreviations`` keeps
+    what was written).
     """
 
     start: int
@@ -141,6 +158,7 @@ class Command:
     args: list[Element]
     menu: tuple[str, ...] = ()
     comments: list[Comment] = field(default_factory=list)
+    abbreviations: list[Abbreviation] = field(default_factory=list)
 
     @property
     def is_menu_change(self) -> bool:

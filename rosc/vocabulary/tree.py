@@ -1,24 +1,45 @@
-"""The RouterOS vocabulary: menus, their commands and parameters.
+"""The RouterOS vocabulary: menus, their commands and arguments, version by
+version.
 
-Data lives in ``grammar/vocabulary/*.toml`` (format described in the README
-there).  ``load()`` reads it once per process.
+Two sources, merged on demand:
+
+* the generated command tree (``grammar/vocabulary/generated/``, written by
+  ``python -m rosc.vocabulary.generate`` from RouterOS's own
+  ``/console/inspect`` dumps, read by ``rosc.vocabulary.compiled``): which
+  menus, commands and arguments exist, in which 7.x versions, with the types
+  and completion values RouterOS states;
+* the hand-written overlay (``grammar/vocabulary/*.toml``, read by
+  ``rosc.vocabulary.overlay``): semantic types, defaults, docs, RouterOS 6
+  names, RouterOS 6-only and hardware-only parts.
+
+``load()`` reads both once per process; a menu's arguments are merged the
+first time the menu is looked at.
 
     >>> voc = load()
     >>> voc.menu("/ip address").param("interface").ref_kind
     'interface'
+    >>> voc.ref_kinds("/interface bridge port", "bridge")
+    ('bridge',)
 """
 
 from __future__ import annotations
 
 import difflib
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from rosc.resources import data_dir
-from rosc.vocabulary.value_types import Type, TypeSyntaxError, check, parse_type, ref_kind
+from rosc.vocabulary.compiled import CompiledTree, TreeFormatError, read_tree, tree_file
+from rosc.vocabulary.menus import Command, Menu, Param
+from rosc.vocabulary.overlay import Overlay, VocabularyError, normalize_path
+from rosc.vocabulary.versions import Life, Version, absence
+
+__all__ = [
+    "Command", "Menu", "Param", "Vocabulary", "VocabularyError", "Alias", "Step", "load", "build", "normalize_path",
+    "vocabulary_dir", "GENERIC_VERBS", "LIST_COMMANDS", "SETTINGS_COMMANDS", "DIR_COMMANDS",
+]
 
 #: verbs every item-list menu understands
 LIST_COMMANDS = frozenset(
@@ -32,51 +53,33 @@ DIR_COMMANDS = frozenset("export".split())
 GENERIC_VERBS = LIST_COMMANDS | SETTINGS_COMMANDS | DIR_COMMANDS | frozenset(
     "reset reset-counters reset-counters-all monitor".split()
 )
-_KIND_COMMANDS = {"list": LIST_COMMANDS, "settings": SETTINGS_COMMANDS, "dir": DIR_COMMANDS}
-
-_MENU_KEYS = {
-    "doc", "kind", "key", "aliases", "version", "commands", "command", "params", "groups",
-    "replaced-by",
-}
-_PARAM_KEYS = {"type", "default", "doc", "aliases", "negatable", "required", "version", "flag"}
-_COMMAND_KEYS = {"doc", "params", "positional"}
-
-
-class VocabularyError(ValueError):
-    """Malformed vocabulary data."""
-
-
-def normalize_path(path: str | Iterable[str]) -> str:
-    """``"ip address"``, ``"/ip/address"``, ``("ip", "address")`` -> ``"/ip address"``."""
-    if isinstance(path, str):
-        words = path.replace("/", " ").split()
-    else:
-        words = [w for w in path if w]
-    return "/" + " ".join(words)
+KIND_COMMANDS = {"list": LIST_COMMANDS, "settings": SETTINGS_COMMANDS, "dir": DIR_COMMANDS}
 
 
 @dataclass(frozen=True, slots=True)
-class Param:
-    """One parameter of a menu or command."""
+class Alias:
+    """An old name of a menu: a RouterOS 6 name (``until`` None), or an
+    earlier RouterOS 7 name used up to 7.``until`` (``/interface wifiwave2``)."""
 
-    name: str
-    type_text: str
-    type: Type
-    default: str | None = None
-    doc: str = ""
-    aliases: tuple[str, ...] = ()
-    negatable: bool = False
-    required: bool = False
-    version: str | None = None
-    flag: bool = False
+    path: str
+    target: str
+    until: int | None = None
 
     @property
-    def ref_kind(self) -> str | None:
-        return ref_kind(self.type)
+    def life(self) -> Life:
+        return Life(major="6") if self.until is None else Life(None, self.until, True, "7")
 
-    def check(self, value: str) -> str | None:
-        """Check a literal value; None when valid."""
-        return check(self.type, value, self.negatable)
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one word after the menu ``menu`` is: a submenu (``"menu"``), a
+    command (``"cmd"``), several names it is a prefix of (``"ambiguous"``,
+    ``candidates``), or nothing rosc knows (None).  ``name`` is the full name
+    (the word itself unless it is an abbreviation)."""
+
+    kind: str | None
+    name: str
+    candidates: tuple[str, ...] = ()
 
 
 def _suggest(name: str, names: Iterable[str]) -> str | None:
@@ -84,251 +87,254 @@ def _suggest(name: str, names: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-class _ParamTable:
-    __slots__ = ()
-    params: dict[str, Param]
-    _by_alias: dict[str, Param]
-
-    def param(self, name: str) -> Param | None:
-        """The parameter called ``name`` (or by one of its old names)."""
-        return self.params.get(name) or self._by_alias.get(name)
-
-    def suggest_param(self, name: str) -> str | None:
-        """Closest known parameter name, for "did you mean"."""
-        return _suggest(name, self.params)
-
-
-@dataclass(slots=True)
-class Command(_ParamTable):
-    """A menu command with its own arguments (``/tool fetch``, ``/ping``)."""
-
-    name: str
-    doc: str = ""
-    params: dict[str, Param] = field(default_factory=dict)
-    positional: tuple[str, ...] = ()
-    _by_alias: dict[str, Param] = field(default_factory=dict, repr=False)
-
-
-@dataclass(slots=True, repr=False)
-class Menu(_ParamTable):
-    """A menu such as ``/ip address``."""
-
-    path: str
-    doc: str = ""
-    kind: str = "list"
-    key: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    version: str | None = None
-    replaced_by: str | None = None
-    params: dict[str, Param] = field(default_factory=dict)
-    commands: frozenset[str] = frozenset()
-    command_specs: dict[str, Command] = field(default_factory=dict)
-    source: str = ""
-    _by_alias: dict[str, Param] = field(default_factory=dict, repr=False)
-
-    @property
-    def words(self) -> tuple[str, ...]:
-        return tuple(self.path[1:].split())
-
-    def __repr__(self) -> str:
-        return f"<Menu {self.path} ({self.kind}, {len(self.params)} params)>"
-
-    def command(self, verb: str) -> Command | None:
-        """The argument spec of a menu-specific command, if known."""
-        return self.command_specs.get(verb)
-
-    def suggest_command(self, verb: str) -> str | None:
-        """Closest known command of this menu."""
-        return _suggest(verb, self.commands)
-
-
-@dataclass(slots=True, repr=False)
 class Vocabulary:
     """Every known menu, with lookups tolerant of RouterOS 6 names."""
 
-    _menus: dict[str, Menu]
-    _aliases: dict[str, str]
-    _prefixes: frozenset[tuple[str, ...]] = frozenset()
+    __slots__ = ("tree", "overlay", "_sources", "_aliases", "_menus", "_children", "_prefixes", "_submenus")
 
-    def __post_init__(self) -> None:
+    def __init__(self, tree: CompiledTree | None, overlay: Overlay):
+        self.tree = tree
+        self.overlay = overlay
+        sources: dict[str, tuple[str, ...]] = {}
+        if tree is not None:
+            for words in tree.paths:
+                sources["/" + " ".join(words)] = words
+        for path in overlay.paths:
+            sources[path] = tuple(path[1:].split())
+        for words in list(sources.values()):  # folders on the way to an overlay-only menu
+            for i in range(len(words)):
+                sources.setdefault("/" + " ".join(words[:i]), words[:i])
+        aliases = {a: Alias(a, target, until) for a, (target, until) in overlay.aliases.items()}
+        clash = sorted(set(aliases) & set(sources))
+        if clash:
+            raise VocabularyError(f"menu aliases shadow real menus: {clash}")
+        self._sources = sources
+        self._aliases = aliases
+        self._menus: dict[str, Menu] = {}
+        self._children: dict[tuple[str, ...], dict[str, str]] = {}
         prefixes = set()
-        for path in [*self._menus, *self._aliases]:
+        submenus: dict[tuple[str, ...], set[str]] = {}
+        for path in [*sources, *aliases]:
             words = tuple(path[1:].split())
             prefixes.update(words[:i] for i in range(len(words) + 1))
+            if words:
+                submenus.setdefault(words[:-1], set()).add(words[-1])
         self._prefixes = frozenset(prefixes)
+        self._submenus = submenus
+
+    # ------------------------------------------------------------ menus
 
     @property
     def menus(self) -> tuple[str, ...]:
         """All canonical menu paths, sorted."""
-        return tuple(sorted(self._menus))
+        return tuple(sorted(self._sources))
+
+    @property
+    def known(self) -> tuple[int, int] | None:
+        """The 7.x minor releases the generated tree covers (None without one)."""
+        return self.tree.known if self.tree is not None else None
+
+    def alias(self, path: str | Iterable[str]) -> Alias | None:
+        """The alias record when ``path`` (or a menu below it) is an old name."""
+        p = normalize_path(path)
+        words = p[1:].split()
+        for i in range(len(words), 0, -1):
+            found = self._aliases.get("/" + " ".join(words[:i]))
+            if found is not None:
+                return found
+        return None
 
     def resolve(self, path: str | Iterable[str]) -> str | None:
         """Canonical path for ``path`` (itself, or what its old name became)."""
         p = normalize_path(path)
-        if p in self._menus:
+        if p in self._sources:
             return p
-        return self._aliases.get(p)
+        words = p[1:].split()
+        for i in range(len(words), 0, -1):
+            found = self._aliases.get("/" + " ".join(words[:i]))
+            if found is not None:
+                rest = words[i:]
+                target = normalize_path([*found.target[1:].split(), *rest])
+                return target if target in self._sources else None
+        return None
 
     def menu(self, path: str | Iterable[str]) -> Menu | None:
         p = self.resolve(path)
-        return self._menus[p] if p else None
+        if p is None:
+            return None
+        found = self._menus.get(p)
+        if found is None:
+            gen = self.tree.menu(self._sources[p]) if self.tree is not None else None
+            found = self._menus[p] = Menu(p, gen, self.overlay.menu(p), self)
+        return found
 
     def is_menu_prefix(self, words: tuple[str, ...]) -> bool:
         """True if ``words`` is a menu path or the start of one."""
-        return tuple(words) in self._prefixes
+        words = tuple(words)
+        if words in self._prefixes:
+            return True
+        resolved = self.resolve(words)
+        return resolved is not None
+
+    def children(self, words: tuple[str, ...]) -> Mapping[str, str]:
+        """What may follow the menu ``words``: submenu names (``"menu"``) and
+        commands (``"cmd"``), including old names; empty for an unknown menu."""
+        words = tuple(words)
+        found = self._children.get(words)
+        if found is not None:
+            return found
+        out: dict[str, str] = {}
+        path = self.resolve(words)
+        gen = self.tree.menu(self._sources[path]) if path is not None and self.tree is not None else None
+        if gen is not None and not self.overlay.adds_commands(path):
+            out.update(dict.fromkeys(gen.commands, "cmd"))  # no need to read the overlay's entry
+            menu = gen
+        else:
+            menu = self.menu(words)
+            for verb in menu.commands if menu is not None else ():
+                out[verb] = "cmd"
+        if menu is not None:
+            path = path or menu.path
+            for name in self._submenus.get(tuple(path[1:].split()), ()):
+                out[name] = "menu"
+            for name in self._submenus.get(words, ()):
+                out[name] = "menu"
+        self._children[words] = out
+        return out
+
+    def step(self, menu: tuple[str, ...], word: str, after: Sequence[str] = (), prefixes: bool = True) -> Step:
+        """Read ``word`` after the menu ``menu`` as RouterOS does: an exact
+        submenu or command name, else the one name it is a prefix of.  When
+        it is the prefix of several, the words ``after`` it decide (``/s sch``
+        is ``/system scheduler``: no other name starting with s has a
+        submenu starting with sch); failing that, a name that is the only
+        candidate in some RouterOS version (``/int wir`` was ``/interface
+        wireless`` before RouterOS 7 added wireguard).  ``candidates`` then
+        lists the names still in the running.  ``prefixes=False``: exact names only."""
+        kids = self.children(menu)
+        kind = kids.get(word)
+        if kind is not None or not prefixes:
+            return Step(kind, word)
+        candidates = sorted(n for n in kids if n.startswith(word))
+        if len(candidates) == 1:
+            return Step(kids[candidates[0]], candidates[0])
+        if not candidates:
+            return Step(None, word)
+        reach = {c: self._reach(menu, c, kids[c], after) for c in candidates}
+        best = max(reach.values())
+        top = tuple(c for c in candidates if reach[c] == best)
+        if len(top) == 1:
+            return Step(kids[top[0]], top[0])
+        alone = {live[0] for v in self._versions() if len(live := [c for c in top if self.child_exists(menu, c, v)]) == 1}
+        if len(alone) == 1:
+            name = alone.pop()
+            return Step(kids[name], name, top)
+        return Step("ambiguous", word, top)
+
+    def _reach(self, menu: tuple[str, ...], name: str, kind: str, after: Sequence[str]) -> int:
+        """How many of the words ``after`` follow ``name`` down the tree
+        (each an exact name or the only name it is a prefix of)."""
+        if kind == "cmd":
+            return 0
+        here, count = menu + (name,), 0
+        for word in after:
+            kids = self.children(here)
+            found = kids.get(word)
+            if found is None:
+                fits = [n for n in kids if n.startswith(word)]
+                if len(fits) != 1:
+                    break
+                word, found = fits[0], kids[fits[0]]
+            count += 1
+            if found == "cmd":
+                break
+            here += (word,)
+        return count
+
+    def _versions(self) -> tuple[Version, ...]:
+        lo, hi = self.known or (9, 24)
+        return (Version(6, 49), *(Version(7, m) for m in range(lo, hi + 1)))
+
+    def child_life(self, menu: tuple[str, ...], name: str) -> Life:
+        """Where the submenu or command ``name`` of ``menu`` exists."""
+        kind = self.children(menu).get(name)
+        if kind == "menu":
+            path = normalize_path((*menu, name))
+            alias = self._aliases.get(path)
+            if alias is not None:
+                return alias.life
+            child = self.menu(path)
+            return child.life if child is not None else Life()
+        parent = self.menu(menu)
+        return parent.command_life(name) if parent is not None else Life()
+
+    def child_exists(self, menu: tuple[str, ...], name: str, version: Version) -> bool:
+        return absence(self.child_life(menu, name), version, self.known or (9, 24)) is None
 
     def suggest_menu(self, path: str | Iterable[str]) -> str | None:
         """Closest known menu path, for "did you mean"."""
         p = normalize_path(path)
         n = len(p.split())
-        same = [m for m in [*self._menus, *self._aliases] if len(m.split()) == n]
-        best = _suggest(p, same) or _suggest(p, [*self._menus, *self._aliases])
+        names = [*self._sources, *self._aliases]
+        same = [m for m in names if len(m.split()) == n]
+        best = _suggest(p, same) or _suggest(p, names)
         return self.resolve(best) if best else None
 
     def commands(self, path: str | Iterable[str]) -> frozenset[str]:
         m = self.menu(path)
         return m.commands if m else frozenset()
 
+    # ------------------------------------------------------------ references
+
+    def ref_kinds(self, menu: str | Iterable[str], arg: str, verb: str | None = None) -> tuple[str, ...]:
+        """What the value of ``arg`` in ``menu`` names (``("interface",)``,
+        ``("interface", "interface-list")``...): the overlay's ``ref:`` types,
+        else the kinds RouterOS's own completion shows; empty when it names
+        no object (or rosc does not know).  ``verb`` picks a command's own
+        argument (``/tool fetch``) over the menu's ``add``/``set`` ones."""
+        m = self.menu(menu)
+        if m is None:
+            return ()
+        param = None
+        if verb is not None and verb not in ("add", "set"):
+            spec = m.command(verb)
+            param = spec.param(arg) if spec is not None else None
+        if param is None:
+            param = m.item_property(arg)
+        return param.ref_kinds if param is not None else ()
+
+    def ref_kind(self, menu: str | Iterable[str], arg: str, verb: str | None = None) -> str | None:
+        """The first of ``ref_kinds``, or None."""
+        kinds = self.ref_kinds(menu, arg, verb)
+        return kinds[0] if kinds else None
+
     def __len__(self) -> int:
-        return len(self._menus)
+        return len(self._sources)
 
     def __repr__(self) -> str:
-        return f"<Vocabulary {len(self._menus)} menus, {len(self._aliases)} aliases>"
+        return f"<Vocabulary {len(self._sources)} menus, {len(self._aliases)} aliases>"
 
 
 # ------------------------------------------------------------------ loading
-
-
-def _fail(where: str, msg: str) -> VocabularyError:
-    return VocabularyError(f"{where}: {msg}")
-
-
-def _param(name: str, spec: Mapping, where: str) -> Param:
-    if isinstance(spec, str):
-        spec = {"type": spec}
-    unknown = set(spec) - _PARAM_KEYS
-    if unknown:
-        raise _fail(where, f"param {name!r} has unknown fields {sorted(unknown)}")
-    text = spec.get("type", "string")
-    try:
-        t = parse_type(text)
-    except TypeSyntaxError as exc:
-        raise _fail(where, f"param {name!r}: {exc}") from None
-    default = spec.get("default")
-    return Param(
-        name=name,
-        type_text=text,
-        type=t,
-        default=None if default is None else str(default),
-        doc=spec.get("doc", ""),
-        aliases=tuple(spec.get("aliases", ())),
-        negatable=bool(spec.get("negatable", False)),
-        required=bool(spec.get("required", False)),
-        version=spec.get("version"),
-        flag=bool(spec.get("flag", False)),
-    )
-
-
-def _params(raw: Mapping, where: str) -> tuple[dict[str, Param], dict[str, Param]]:
-    params = {n: _param(n, s, where) for n, s in raw.items()}
-    by_alias = {a: p for p in params.values() for a in p.aliases if a not in params}
-    return params, by_alias
-
-
-_IMPLICIT = {
-    "list": {
-        "comment": {"type": "string", "doc": "Free-text note shown in print and export."},
-        "copy-from": {"type": "string", "doc": "Item to copy settings from (add only)."},
-        "place-before": {"type": "string", "doc": "Insert before this item (add/move)."},
-        "numbers": {"type": "string", "doc": "Items to act on (set/remove/...)."},
-    },
-}
-
-
-def _menu(path: str, raw: Mapping, groups: Mapping, where: str) -> Menu:
-    unknown = set(raw) - _MENU_KEYS
-    if unknown:
-        raise _fail(where, f"unknown fields {sorted(unknown)}")
-    kind = raw.get("kind", "list")
-    if kind not in _KIND_COMMANDS:
-        raise _fail(where, f"unknown kind {kind!r}")
-    merged: dict = dict(_IMPLICIT.get(kind, {}))
-    for g in raw.get("groups", ()):
-        if g not in groups:
-            raise _fail(where, f"unknown group {g!r}")
-        merged.update(groups[g])
-    merged.update(raw.get("params", {}))
-    params, by_alias = _params(merged, where)
-    specs = {}
-    for verb, c in raw.get("command", {}).items():
-        bad = set(c) - _COMMAND_KEYS
-        if bad:
-            raise _fail(where, f"command {verb!r} has unknown fields {sorted(bad)}")
-        cp, ca = _params(c.get("params", {}), f"{where} command {verb}")
-        specs[verb] = Command(verb, c.get("doc", ""), cp, tuple(c.get("positional", ())), ca)
-    key = raw.get("key", ())
-    return Menu(
-        path=path,
-        doc=raw.get("doc", ""),
-        kind=kind,
-        key=(key,) if isinstance(key, str) else tuple(key),
-        aliases=tuple(normalize_path(a) for a in raw.get("aliases", ())),
-        version=raw.get("version"),
-        replaced_by=raw.get("replaced-by"),
-        params=params,
-        commands=_KIND_COMMANDS[kind] | frozenset(raw.get("commands", ())) | frozenset(specs),
-        command_specs=specs,
-        source=where.split(":")[0],
-        _by_alias=by_alias,
-    )
 
 
 def vocabulary_dir() -> Path:
     return data_dir("grammar") / "vocabulary"
 
 
-def build(docs: Iterable[tuple[str, Mapping]]) -> Vocabulary:
-    """Build a Vocabulary from parsed TOML documents ``(name, data)``."""
-    docs = list(docs)
-    groups: dict[str, dict] = {}
-    for name, doc in docs:
-        for g, body in doc.get("group", {}).items():
-            if g in groups:
-                raise _fail(name, f"group {g!r} defined twice")
-            groups[g] = body.get("params", {})
-    menus: dict[str, Menu] = {}
-    aliases: dict[str, str] = {}
-    for name, doc in docs:
-        extra = set(doc) - {"menu", "group"}
-        if extra:
-            raise _fail(name, f"unknown top-level tables {sorted(extra)}")
-        for raw_path, raw in doc.get("menu", {}).items():
-            path = normalize_path(raw_path)
-            if path in menus:
-                raise _fail(name, f"menu {path} also defined in {menus[path].source}")
-            menus[path] = _menu(path, raw, groups, f"{name}: {path}")
-            for a in menus[path].aliases:
-                aliases[a] = path
-    for path in list(menus):
-        words = path[1:].split()
-        for i in range(len(words)):
-            parent = "/" + " ".join(words[:i])
-            if parent not in menus and parent not in aliases:
-                menus[parent] = Menu(parent, kind="dir", commands=DIR_COMMANDS, source="(implied)")
-    clash = set(aliases) & set(menus)
-    if clash:
-        raise VocabularyError(f"menu aliases shadow real menus: {sorted(clash)}")
-    return Vocabulary(menus, aliases)
+def build(docs: Iterable[tuple[str, Mapping]], tree: CompiledTree | None = None) -> Vocabulary:
+    """A Vocabulary from parsed overlay TOML documents ``(name, data)`` and,
+    optionally, a generated tree."""
+    return Vocabulary(tree, Overlay.from_docs(docs))
 
 
 @cache
-def load(folder: Path | None = None) -> Vocabulary:
-    """Load (once per process) every ``*.toml`` in the vocabulary folder."""
+def load(folder: Path | None = None, generated: Path | None = None) -> Vocabulary:
+    """Load (once per process) the generated tree and every overlay ``*.toml``."""
     folder = folder or vocabulary_dir()
-    docs = []
-    for f in sorted(folder.glob("*.toml")):
-        try:
-            docs.append((f.name, tomllib.loads(f.read_text(encoding="utf-8"))))
-        except tomllib.TOMLDecodeError as exc:
-            raise VocabularyError(f"{f.name}: {exc}") from None
-    return build(docs)
+    try:
+        tree = read_tree(generated or tree_file())
+    except TreeFormatError as exc:
+        raise VocabularyError(str(exc)) from None
+    return Vocabulary(tree, Overlay.from_folder(folder))
+

@@ -34,6 +34,7 @@ REF_KINDS = frozenset(
     logging-action hotspot-profile hotspot-server dhcp-option dhcp-option-set
     vrf ethernet lte-apn snmp-community container-envs container-mounts
     veth firewall-chain file scheduler tunnel interface-lists
+    capsman-configuration capsman-security capsman-channel capsman-datapath capsman-rates
     """.split()
 )
 
@@ -354,9 +355,10 @@ def _check_port(value: str) -> str | None:
 
 
 def _check_port_list(value: str) -> str | None:
+    # port lists are matchers (firewall dst-port=, src-port=): 0 matches port 0
     for item in value.split(","):
         lo, dash, hi = item.partition("-")
-        err = _check_port(lo) or (_check_port(hi) if dash else None)
+        err = _check_int(lo, 0, 65535, "port") or (_check_int(hi, 0, 65535, "port") if dash else None)
         if err:
             return err
         if dash and _to_int(lo) > _to_int(hi):

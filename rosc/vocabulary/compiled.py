@@ -1,0 +1,198 @@
+"""Read the generated command tree (``grammar/vocabulary/generated/routeros-tree.txt``,
+written by ``rosc.vocabulary.generate``).
+
+The format is line-based, in sections:
+
+* ``@versions 9 10 ... 24``: the 7.x minor releases the dumps cover;
+  ``@dumps``: the dumps it was generated from.
+* ``@types``: one type expression per line (``rosc.vocabulary.value_types``);
+  ``@values``: one tab-separated list of completion words per line;
+  ``@argsets``: one space-separated list of argument specs per line.  A line
+  is referred to by its number within the section, from 0.
+* ``@menus``: one menu per line: its path (``/ip/address``, the root is
+  ``/``), its versions, and its commands, space-separated, each
+  ``name[@versions][#argset]``.
+
+Versions are ``first-last`` (7.x minor releases of the base package), with
+``+`` when an extra package has the node in the newest dump, or only ``+``;
+left out, they are those of the parent.  An argument spec is
+``name[@versions][:type][~values][&kind,kind][!]``: ``!`` when RouterOS
+accepts a negated value (``!ether1``), ``&`` the kinds of object the
+argument names when its completion lists the router's objects of that kind.
+
+Only the menu lines are read up front; an argument list is parsed the first
+time one of its commands is looked at, so ``rosc lint`` of a small file pays
+for the menus it uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rosc.resources import data_dir
+from rosc.vocabulary.versions import Life
+
+TREE_FILE = ("vocabulary", "generated", "routeros-tree.txt")
+
+
+def tree_file() -> Path:
+    return data_dir("grammar").joinpath(*TREE_FILE)
+
+
+class TreeFormatError(ValueError):
+    """The generated tree file is damaged."""
+
+
+@dataclass(frozen=True, slots=True)
+class GenArg:
+    """One argument as RouterOS's dumps describe it."""
+
+    name: str
+    life: Life
+    type_text: str  # "" when RouterOS states no type
+    values: tuple[str, ...]
+    kinds: tuple[str, ...]
+    negatable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GenCommand:
+    name: str
+    life: Life
+    argset: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class GenMenu:
+    words: tuple[str, ...]
+    life: Life
+    commands: dict[str, GenCommand]
+
+
+class CompiledTree:
+    """The generated tree; a menu line is parsed the first time the menu is
+    looked at, an argument list the first time its command is."""
+
+    __slots__ = ("versions", "dumps", "paths", "_types", "_values", "_argsets", "_lines", "_menus", "_parsed", "_lives", "_top")
+
+    def __init__(self, text: str):
+        sections = _sections(text)
+        try:
+            self.versions = tuple(int(v) for v in sections["versions"][0].split())
+            self.dumps = sections["dumps"][0]
+            self._types = sections["types"]
+            self._values = sections["values"]
+            self._argsets = sections["argsets"]
+        except (KeyError, IndexError, ValueError) as exc:
+            raise TreeFormatError(f"generated tree: missing or bad section ({exc})") from None
+        if not self.versions:
+            raise TreeFormatError("generated tree: no versions")
+        lines: dict[tuple[str, ...], str] = {}
+        for line in sections.get("menus", ()):
+            path = line.partition("\t")[0]
+            lines[tuple(w for w in path.split("/") if w)] = line
+        self._lines = lines
+        self.paths = tuple(lines)
+        self._menus: dict[tuple[str, ...], GenMenu] = {}
+        self._lives: dict[tuple[str, Life], Life] = {}
+        self._parsed: dict[tuple[int, Life], dict[str, GenArg]] = {}
+        self._top = Life(self.versions[0], self.versions[-1], False)
+
+    @property
+    def known(self) -> tuple[int, int]:
+        """The first and last 7.x minor release the tree covers."""
+        return self.versions[0], self.versions[-1]
+
+    def __contains__(self, words: tuple[str, ...]) -> bool:
+        return words in self._lines
+
+    def menu(self, words: tuple[str, ...]) -> GenMenu | None:
+        """The menu at ``words`` (None when the dumps do not have it)."""
+        found = self._menus.get(words)
+        if found is None:
+            line = self._lines.get(words)
+            if line is None:
+                return None
+            parent = self.menu(words[:-1]) if words else None
+            found = self._menus[words] = self._menu_line(words, line, parent.life if parent else self._top)
+        return found
+
+    def _life(self, text: str, inherit: Life) -> Life:
+        if not text:
+            return inherit
+        key = (text, inherit)
+        life = self._lives.get(key)
+        if life is None:
+            span, plus = text.rstrip("+"), text.endswith("+")
+            try:
+                if span:
+                    first, _, last = span.partition("-")
+                    life = Life(int(first), int(last), plus)
+                else:
+                    life = Life(None, None, True)
+            except ValueError:
+                raise TreeFormatError(f"generated tree: bad versions {text!r}") from None
+            self._lives[key] = life
+        return life
+
+    def _menu_line(self, words: tuple[str, ...], line: str, inherit: Life) -> GenMenu:
+        fields = line.split("\t")
+        life = self._life(fields[1] if len(fields) > 1 else "", inherit)
+        commands = {}
+        if len(fields) > 2 and fields[2]:
+            for spec in fields[2].split(" "):
+                spec, _, argset = spec.partition("#")
+                name, _, ltext = spec.partition("@")
+                commands[name] = GenCommand(name, self._life(ltext, life), int(argset) if argset else None)
+        return GenMenu(words, life, commands)
+
+    def args(self, command: GenCommand) -> dict[str, GenArg]:
+        """The arguments of ``command`` by name (parsed on first use)."""
+        if command.argset is None:
+            return {}
+        key = (command.argset, command.life)
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._parsed[key] = self._parse_argset(self._argsets[command.argset], command.life)
+        return found
+
+    def _parse_argset(self, line: str, owner: Life) -> dict[str, GenArg]:
+        out = {}
+        for spec in line.split(" "):
+            negatable = spec.endswith("!")
+            if negatable:
+                spec = spec[:-1]
+            spec, _, kinds = spec.partition("&")
+            spec, _, values = spec.partition("~")
+            spec, _, type_ = spec.partition(":")
+            name, _, ltext = spec.partition("@")
+            out[name] = GenArg(
+                name,
+                self._life(ltext, owner),
+                self._types[int(type_)] if type_ else "",
+                tuple(self._values[int(values)].split("\t")) if values else (),
+                tuple(kinds.split(",")) if kinds else (),
+                negatable,
+            )
+        return out
+
+
+def _sections(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.split("\n"):
+        if line.startswith("@"):
+            name, _, rest = line[1:].partition(" ")
+            current = out[name] = [rest] if rest else []
+        elif current is not None and line:
+            current.append(line)
+    return out
+
+
+def read_tree(path: Path | None = None) -> CompiledTree:
+    path = path or tree_file()
+    try:
+        return CompiledTree(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TreeFormatError(f"{path}: cannot read the generated tree: {exc.strerror or exc}") from None
