@@ -11,6 +11,11 @@ from rosc.lint.engine import lint_bytes
 from lint_helpers import diags, findings, only, pointed
 
 
+# An /export header: the file is a whole configuration, so every name must be defined in it (the fragment
+# policy, rules/REF001.md).
+EXPORT = "# 2025-01-10 08:00:00 by RouterOS 7.16.2\n"
+
+
 def ref_codes(text: str) -> list[str]:
     return sorted(d.code for d in diags(text) if d.code.startswith("REF"))
 
@@ -38,7 +43,7 @@ def test_builtin_and_dynamic_interfaces_exist(name):
 
 
 def test_negated_firewall_interface_points_past_the_bang():
-    text = "/ip firewall filter\nadd action=drop chain=input in-interface=!wan\n"
+    text = EXPORT + "/ip firewall filter\nadd action=drop chain=input in-interface=!wan\n"
     d = only(text, "REF001")
     assert pointed(text, d) == "wan"
 
@@ -63,7 +68,7 @@ def test_bonding_slaves_are_checked_one_by_one():
 
 
 def test_route_gateway_interface():
-    text = (
+    text = EXPORT + (
         "/ip route\nadd dst-address=10.1.0.0/16 gateway=pppoe-out2\n"
         "add dst-address=10.2.0.0/16 gateway=10.0.0.9%ether9\nadd dst-address=10.3.0.0/16 gateway=10.0.0.9%wan\n"
         "/ip address\nadd address=10.0.0.1/24 interface=ether9\n"
@@ -143,7 +148,7 @@ def test_bridge_port_on_a_port():
 
 
 def test_bridge_port_on_a_vlan_and_on_nothing():
-    text = (
+    text = EXPORT + (
         "/interface vlan\nadd interface=ether1 name=v10 vlan-id=10\n"
         "/interface bridge port\nadd bridge=v10 interface=ether3\nadd bridge=br interface=ether4\n"
     )
@@ -156,7 +161,7 @@ def test_bridge_port_on_a_vlan_and_on_nothing():
 
 
 def test_ppp_profile_bridge():
-    text = "/ppp profile\nadd bridge=lan name=p1\n"
+    text = EXPORT + "/ppp profile\nadd bridge=lan name=p1\n"
     assert ref_codes(text) == ["REF002"]
 
 
@@ -164,7 +169,7 @@ def test_ppp_profile_bridge():
 
 
 def test_undefined_dhcp_pool():
-    text = "/ip dhcp-server\nadd address-pool=dhcp-pool interface=ether2 name=d1\n"
+    text = EXPORT + "/ip dhcp-server\nadd address-pool=dhcp-pool interface=ether2 name=d1\n"
     d = only(text, "REF003")
     assert pointed(text, d) == "dhcp-pool"
 
@@ -174,7 +179,7 @@ def test_static_only_is_not_a_pool():
 
 
 def test_ppp_remote_address_pool_or_address():
-    text = "/ppp profile\nadd local-address=10.0.0.1 name=p remote-address=10.0.0.2\n" \
+    text = EXPORT + "/ppp profile\nadd local-address=10.0.0.1 name=p remote-address=10.0.0.2\n" \
            "add local-address=10.0.0.1 name=q remote-address=vpn-pool\n"
     d = only(text, "REF003")
     assert d.message == "remote-address=vpn-pool names an IP pool that is not defined in this file"
@@ -189,7 +194,7 @@ def test_next_pool():
 
 
 def test_undefined_ppp_profile_and_builtins():
-    text = (
+    text = EXPORT + (
         "/ppp secret\nadd name=a password=verylongpass1 profile=vpn\n"
         "add name=b password=verylongpass2 profile=default-encryption\n"
         "/interface pppoe-server server\nadd default-profile=default interface=ether2 service-name=s\n"
@@ -204,7 +209,7 @@ def test_builtin_interface_lists(name):
 
 
 def test_undefined_interface_list_in_settings():
-    text = "/ip neighbor discovery-settings\nset discover-interface-list=LAN\n/tool mac-server\n" \
+    text = EXPORT + "/ip neighbor discovery-settings\nset discover-interface-list=LAN\n/tool mac-server\n" \
            "set allowed-interface-list=LAN\n/tool mac-server mac-winbox\nset allowed-interface-list=all\n"
     assert ref_codes(text) == ["REF005", "REF005"]
 
@@ -216,7 +221,7 @@ def test_interface_list_include():
 
 
 def test_lease_server():
-    text = "/ip dhcp-server lease\nadd address=10.0.0.5 mac-address=00:11:22:33:44:55 server=d2\n" \
+    text = EXPORT + "/ip dhcp-server lease\nadd address=10.0.0.5 mac-address=00:11:22:33:44:55 server=d2\n" \
            "add address=10.0.0.6 mac-address=00:11:22:33:44:56 server=all\n"
     assert ref_codes(text) == ["REF006"]
 
@@ -373,3 +378,89 @@ def test_many_references_stay_fast():
     start = time.perf_counter()
     assert ref_codes(text) == []
     assert time.perf_counter() - start < 10
+
+
+# --- the fragment policy -------------------------------------------------------------
+
+FIREWALL_SNIPPET = """\
+# Basic input protection, paste into a router that has the default configuration
+/ip firewall filter
+add action=accept chain=input connection-state=established,related,untracked
+add action=drop chain=input connection-state=invalid
+add action=accept chain=input in-interface=bridge1-local protocol=icmp
+add action=drop chain=input in-interface-list=!LAN
+add action=drop chain=forward in-interface=ether1-WAN connection-nat-state=!dstnat connection-state=new
+/ip firewall nat
+add action=masquerade chain=srcnat out-interface-list=WAN
+"""
+
+
+def test_a_snippet_that_defines_nothing_relies_on_the_router():
+    assert ref_codes(FIREWALL_SNIPPET) == []
+
+
+def test_the_same_lines_in_an_export_must_be_complete():
+    found = findings(EXPORT + FIREWALL_SNIPPET, "REF001") + findings(EXPORT + FIREWALL_SNIPPET, "REF005")
+    assert sorted(pointed(EXPORT + FIREWALL_SNIPPET, d) for d in found) == ["LAN", "WAN", "bridge1-local", "ether1-WAN"]
+
+
+VLAN_SCRIPT = """\
+# VLANs for the office: run once on the core switch
+/interface bridge
+add name=br-core vlan-filtering=no
+/interface vlan
+add interface=br-core name=vlan10-staff vlan-id=10
+add interface=br-cor name=vlan20-voice vlan-id=20
+/interface list
+add name=MGMT
+/interface list member
+add interface=vlan10-staff list=MGMT
+add interface=vlan20-voice list=LAN
+add interface=vlan20-voice list=VOICE
+/ip address
+add address=10.10.10.1/24 interface=vlan10-staff
+add address=10.10.20.1/24 interface=vlan20-voice
+"""
+
+
+def test_a_script_with_definitions_of_its_own_is_checked_for_that_kind():
+    d = only(VLAN_SCRIPT, "REF001")
+    assert d.message == "interface=br-cor names an interface that is not defined in this file"
+    assert any("no export header" in n and "defines interfaces itself (line 3)" in n for n in d.notes)
+
+
+def test_a_script_may_use_the_default_configurations_lists():
+    # LAN comes from the default configuration; VOICE is neither defined here nor a defconf list.
+    found = findings(VLAN_SCRIPT, "REF005")
+    assert [pointed(VLAN_SCRIPT, d) for d in found] == ["VOICE"]
+    assert any("defines interface lists itself (line 8)" in n for n in found[0].notes)
+
+
+def test_renamed_port_is_reported_in_a_snippet_too():
+    text = "/interface ethernet\nset [ find default-name=ether1 ] name=wan\n/ip firewall filter\n" \
+           "add action=drop chain=input in-interface=ether1\n"
+    assert ref_codes(text) == ["REF001"]
+
+
+def test_romon_port_takes_an_interface_list():
+    # RoMON: "Interface name or interface-list used for RoMON".
+    text = EXPORT + "/interface list\nadd name=Internet\n/tool romon port\nadd forbid=yes interface=Internet\n"
+    assert ref_codes(text) == []
+
+
+def test_a_script_may_use_the_names_routeros_gives_unnamed_interfaces():
+    # a how-to script for an existing router: it adds a tunnel, and puts an
+    # address on the router's bridge1, which it does not create
+    script = (
+        "/interface 6to4\nadd name=6to4-tunnel1 local-address=192.0.2.1 remote-address=192.88.99.1\n"
+        "/ipv6 address\nadd address=2002:c000:201::1/48 interface=6to4-tunnel1 advertise=no\n"
+        "add address=2002:c000:201:1::1/64 interface=bridge1\n"
+    )
+    assert [d.code for d in lint_bytes(script.encode(), "t.rsc").diagnostics if d.code == "REF001"] == []
+    # but a script that creates its own bridge under another name and then
+    # uses bridge1 has a leftover
+    own = "/interface bridge\nadd name=lan\n/ip address\nadd address=192.168.88.1/24 interface=bridge1\n"
+    assert [d.code for d in lint_bytes(own.encode(), "t.rsc").diagnostics if d.code == "REF001"] == ["REF001"]
+    # and an export must define it
+    export = "# 2025-01-10 08:00:00 by RouterOS 7.16\n" + script
+    assert [d.code for d in lint_bytes(export.encode(), "t.rsc").diagnostics if d.code == "REF001"] == ["REF001"]

@@ -71,6 +71,15 @@ def test_article_mtr2_recursive_failover_with_check_gateway():
     )
 
 
+def test_check_gateway_timing_is_the_manuals():
+    # Routing Decision: a ping (or ARP) every 10 seconds, a timeout of 1 second, unreachable after two timeouts.
+    d = lint_bytes((ARTICLE / "mtr2-recursive.rsc").read_bytes(), "x.rsc").diagnostics
+    (info,) = [x for x in d if x.code == "ROUTE006"]
+    note = next(n for n in info.notes if "checked with ping" in n)
+    assert "every 10 s" in note and "two timeouts of 1 s" in note and "Routing Decision" in note
+    assert "as soon as" not in note
+
+
 # --- ROUTE001 unresolvable-gateway ----------------------------------------------------
 
 RECURSIVE_WITHOUT_SCOPE = """\
@@ -108,10 +117,76 @@ add gateway=1.1.1.1
 """,
         "ROUTE001",
     )
+    # scope=10 alone would not do: RouterOS makes it 11 (not above the host route's own target-scope 10)
     assert d.message == (
         "gateway 1.1.1.1 of the default route cannot be resolved: the route to 1.1.1.1/32 (line 4) has scope 30 > "
-        "target-scope 10 of this route; set scope=10 on it or target-scope=30 here"
+        "target-scope 10 of this route; set scope=10 on it and target-scope=11 here, or target-scope=30 here"
     )
+    assert d.fix == (
+        "set scope=10 on the route to 1.1.1.1/32 (line 4) and target-scope=11 on this route (the Failover (WAN "
+        "Backup) layout), or target-scope=30 on this route"
+    )
+
+
+SCOPE_10_DEFAULT_TARGET = """\
+/ip address
+add address=203.0.113.2/30 interface=ether1
+/ip route
+add dst-address=1.1.1.1 gateway=203.0.113.1 scope=10
+add check-gateway=ping gateway=1.1.1.1
+"""
+
+
+def test_scope_not_above_target_scope_is_fixed_to_target_scope_plus_one():
+    # Routing Decision: "if a route's scope is not greater than the maximum accepted scope for gateway lookup,
+    # RouterOS fixes the error by setting the nexthop scope to target-scope + 1": the host route counts as
+    # scope 11, and the default route's target-scope 10 does not reach it.
+    d = only(SCOPE_10_DEFAULT_TARGET, "ROUTE001")
+    assert d.message == (
+        "gateway 1.1.1.1 of the default route cannot be resolved: the route to 1.1.1.1/32 (line 4) has scope 10 "
+        "(RouterOS uses 11: not above its target-scope 10) > target-scope 10 of this route; set target-scope=11 "
+        "here"
+    )
+    assert any("fixed automatically" in n and "target-scope=11" in n for n in d.notes)
+    assert codes(SCOPE_10_DEFAULT_TARGET.replace("check-gateway=ping", "check-gateway=ping target-scope=11")) == []
+
+
+def test_routeros_6_does_not_fix_scopes():
+    # The fix is RouterOS 7's: a v6 export with the classic scope=10 / target-scope=10 failover resolves.
+    v6 = "# jan/02/2023 10:00:00 by RouterOS 6.49.6\n# software id = ABCD-1234\n" + SCOPE_10_DEFAULT_TARGET
+    assert codes(v6) == []
+    v7 = "# 2024-01-02 10:00:00 by RouterOS 7.16\n" + SCOPE_10_DEFAULT_TARGET
+    assert codes(v7) == ["ROUTE001"]
+
+
+MARK_ISP1 = "/ip firewall mangle\nadd action=mark-routing chain=prerouting in-interface=ether5 new-routing-mark=isp1\n"
+
+
+def test_routing_mark_on_a_route_means_routeros_6():
+    code = SCOPE_10_DEFAULT_TARGET + "add gateway=203.0.113.1 routing-mark=isp1\n" + MARK_ISP1
+    assert codes(code) == []
+
+
+def test_routeros_6_shares_one_gateway_object_per_address():
+    # Moving from ROSv6 to ROSv7, "Nexthop lookup": in v6 a gateway address is resolved once, with the smallest
+    # target-scope of the routes that use it, so lowering A's target-scope makes B's gateway inactive too.
+    base = """\
+# jan/02/2023 10:00:00 by RouterOS 6.49.6
+/ip address
+add address=192.0.2.1/24 interface=ether1
+/ip route
+add dst-address=10.0.1.0/24 gateway=10.0.0.1 scope=50 target-scope={a} comment=A
+add dst-address=10.0.2.0/24 gateway=10.0.0.1 scope=30 target-scope=20 comment=B
+add dst-address=10.0.0.0/24 scope=20 gateway=192.0.2.254 comment=C
+"""
+    assert codes(base.format(a=30)) == []
+    found = findings(base.format(a=10))
+    assert [d.code for d in found] == ["ROUTE001", "ROUTE001"]
+    assert "target-scope 10 of this route" in found[1].message
+    assert any("one gateway object per address" in n for n in found[1].notes)
+    # RouterOS 7 keeps one gateway object per scope: only A is affected.
+    v7 = base.format(a=10).replace("by RouterOS 6.49.6", "by RouterOS 7.16")
+    assert [d.span.line for d in findings(v7)] == [5]
 
 
 def test_scope_set_later_with_find_fixes_it():
@@ -172,7 +247,7 @@ add address=203.0.113.2/30 interface=ether1
 add fib name=isp1
 /ip route
 add gateway=203.0.113.1 routing-table=isp1
-"""
+""" + MARK_ISP1
     assert codes(code) == []
 
 
@@ -374,11 +449,13 @@ add dst-address=172.16.0.0/16 gateway=pppoe-out check-gateway=ping
 
 @pytest.mark.parametrize("probe", ["arp", "bfd", "bfd-multihop"])
 def test_other_probes_on_an_interface_gateway(probe):
-    assert codes(f"/ip route\nadd dst-address=172.16.0.0/16 gateway=ether1 check-gateway={probe}\n") == ["ROUTE003"]
+    gre = "/interface gre\nadd name=gre1 remote-address=203.0.113.9\n"
+    assert codes(gre + f"/ip route\nadd dst-address=172.16.0.0/16 gateway=gre1 check-gateway={probe}\n") == ["ROUTE003"]
 
 
 def test_check_gateway_none_on_an_interface_is_fine():
-    assert codes("/ip route\nadd dst-address=172.16.0.0/16 gateway=ether1 check-gateway=none\n") == []
+    gre = "/interface gre\nadd name=gre1 remote-address=203.0.113.9\n"
+    assert codes(gre + "/ip route\nadd dst-address=172.16.0.0/16 gateway=gre1 check-gateway=none\n") == []
 
 
 def test_check_gateway_set_later():
@@ -420,9 +497,11 @@ def test_arp_check_through_an_interface_route_is_on_the_link():
     code = """\
 /ip route
 add dst-address=10.0.0.0/24 gateway=ether1 scope=10
-add dst-address=172.16.0.0/16 gateway=10.0.0.5 check-gateway=arp
+add dst-address=172.16.0.0/16 gateway=10.0.0.5 check-gateway=arp target-scope=11
 """
-    assert codes(code) == []
+    # target-scope=11: the interface route's scope 10 counts as 11 (Routing Decision); the interface route
+    # itself only reaches hosts on ether1's link (ROUTE009), which 10.0.0.5 is
+    assert codes(code) == ["ROUTE009"]
 
 
 def test_arp_check_through_a_pppoe_host_route():
@@ -605,6 +684,8 @@ add interface=ether2 name=pppoe-out1 user=b password=Xk29vq81Lmz4
 /ip route
 add gateway=pppoe-out
 add gateway=pppoe-out1 routing-table=isp2
+/routing rule
+add action=lookup src-address=192.168.2.0/24 table=isp2
 """
     assert codes(code) == []
 
@@ -721,3 +802,18 @@ def test_large_configuration_is_fast():
     start = time.perf_counter()
     findings(code)
     assert time.perf_counter() - start < 10
+
+
+def test_route_whose_gateway_a_script_rewrites_is_left_out():
+    # A PPP profile's on-up script sets the gateway of the routes commented ISP01 at run time.
+    code = """\
+/ppp profile
+add name=isp01 on-up="/ip route set [find comment=\\"ISP01\\"] gateway=\\$\\"remote-address\\""
+/interface pppoe-client
+add add-default-route=yes interface=ether1 name=pppoe-out1 profile=isp01 user=u1 password=Xk29vq81Lmz4
+/ip route
+add check-gateway=ping comment=ISP01 dst-address=8.8.8.8/32 gateway=10.100.10.1 scope=10
+add dst-address=10.5.0.0/16 gateway=10.9.9.9
+"""
+    found = findings(code)
+    assert [(d.code, d.span.line) for d in found] == [("ROUTE001", 7)]

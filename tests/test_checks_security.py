@@ -264,11 +264,25 @@ def test_wan_list_member():
     assert sec_codes(text) == []
 
 
-def test_services_disabled_or_restricted():
+def test_services_disabled():
+    assert sec_codes(WAN + "/ip service\ndisable telnet,ftp,www,ssh,api,winbox,api-ssl\n") == []
+
+
+def test_address_restriction_does_not_filter_packets():
+    # help.mikrotik.com, Services: with `address` set "packets are not dropped at the network level, but
+    # access to the service is denied"; blocking untrusted networks is the firewall's job.
     text = WAN + (
         "/ip service\ndisable telnet,ftp,www,api,api-ssl\nset ssh address=192.168.88.0/24\n"
         "set [ find name=winbox ] address=192.168.88.0/24,10.0.0.0/8\n"
     )
+    [d] = findings(text, "SEC002")
+    assert "services ssh, winbox are reachable" in d.message
+    assert any(
+        n.startswith("ssh (address=192.168.88.0/24), winbox (address=192.168.88.0/24,10.0.0.0/8): address= does "
+                     "not drop packets at the network level") and "Services" in n
+        for n in d.notes
+    )
+    text += "/ip firewall filter\nadd action=drop chain=input in-interface=ether1\n"
     assert sec_codes(text) == []
 
 

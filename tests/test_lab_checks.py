@@ -221,3 +221,14 @@ def test_lab_rules_have_pages_and_metadata(rule_id):
     rule = {r.id: r for r in lab_rules()}[rule_id]
     assert rule.area == "lab" and rule.scope == "lab"
     assert load_page(rule_id).title.startswith(rule_id)
+
+
+def test_no_common_authentication_method(tmp_path):
+    folder = article_variant(
+        tmp_path,
+        ("isp1.rsc", "interface=pppoe-bridge service-name=pppoe-service", "authentication=mschap2 interface=pppoe-bridge service-name=pppoe-service"),
+        ("mtr1.rsc", "add add-default-route=yes disabled=no interface=ether1", "add add-default-route=yes allow=pap disabled=no interface=ether1"),
+    )
+    found = findings(folder, "LAB012")
+    assert [Path(d.path).name for d in found] == ["mtr1.rsc"]
+    assert "allows pap, which no PPPoE server it reaches accepts (isp1: authentication=mschap2)" in found[0].message

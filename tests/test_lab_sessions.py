@@ -174,6 +174,76 @@ def test_pppoe_failures(tmp_path, secret, client, reason):
     assert s.pppoe == [] and [f.reason for f in s.pppoe_failures] == [reason]
 
 
+_CABLE = '[devices]\nisp = "isp.rsc"\ncpe = "cpe.rsc"\n[cables]\n"cpe:ether1" = "isp:ether2"\n'
+
+
+@pytest.mark.parametrize(
+    "server_name, client_name, connects",
+    [
+        ("service-name=inet", "", True),  # a PADI without service name: any server answers
+        ("service-name=inet", "service-name=inet", True),
+        ("service-name=inet", "service-name=other", False),
+        ("", "service-name=inet", False),  # PPPoE: the server accepts matching names or none, not any name
+        ("", "", True),
+    ],
+)
+def test_service_name_rules_as_the_pppoe_page_states_them(tmp_path, server_name, client_name, connects):
+    # "Server will accept clients that send a PADI message with service-names that match this setting or if
+    # the service-name field in the PADI message is not set." (help.mikrotik.com: PPPoE)
+    isp = f"/interface pppoe-server server\nadd disabled=no interface=ether2 {server_name}\n/ppp secret\nadd name=u password=pw\n"
+    cpe = f"/interface pppoe-client\nadd disabled=no interface=ether1 name=p1 password=pw user=u {client_name}\n"
+    s = _lab(tmp_path, _CABLE, {"isp.rsc": isp, "cpe.rsc": cpe}).network().sessions
+    assert bool(s.pppoe) is connects
+    if not connects:
+        assert [f.reason for f in s.pppoe_failures] == ["service-name"]
+
+
+@pytest.mark.parametrize(
+    "authentication, allow, connects",
+    [
+        ("", "", True),
+        ("authentication=mschap2", "", True),
+        ("authentication=mschap2,chap", "allow=chap", True),
+        ("authentication=mschap2", "allow=pap", False),
+    ],
+)
+def test_server_authentication_against_the_client_allow(tmp_path, authentication, allow, connects):
+    isp = f"/interface pppoe-server server\nadd disabled=no interface=ether2 {authentication}\n/ppp secret\nadd name=u password=pw\n"
+    cpe = f"/interface pppoe-client\nadd disabled=no interface=ether1 name=p1 password=pw user=u {allow}\n"
+    s = _lab(tmp_path, _CABLE, {"isp.rsc": isp, "cpe.rsc": cpe}).network().sessions
+    assert bool(s.pppoe) is connects
+    if not connects:
+        assert [f.reason for f in s.pppoe_failures] == ["no-common-auth"]
+
+
+def test_secret_profile_merged_with_the_servers_default_profile(tmp_path):
+    # PPP AAA: the configuration is composed of the secret, its profile and the default profile of the service,
+    # in that priority, except that a single address wins over a pool wherever it is.
+    isp = (
+        "/ip pool\nadd name=p ranges=100.64.0.10-100.64.0.20\n"
+        "/ppp profile\nadd local-address=100.64.0.1 name=base remote-address=p\n"
+        "add name=speed rate-limit=10M/10M\nadd name=fixed remote-address=100.64.0.99\n"
+        "/interface pppoe-server server\nadd default-profile=base disabled=no interface=ether2\n"
+        "/ppp secret\nadd name=u password=pw profile=speed\nadd name=v password=pw profile=fixed\n"
+    )
+    cpe = "/interface pppoe-client\nadd disabled=no interface=ether1 name=p1 password=pw user={}\n"
+    s = _lab(tmp_path, _CABLE, {"isp.rsc": isp, "cpe.rsc": cpe.format("u")}).network().sessions
+    (session,) = s.pppoe
+    # profile speed sets no addresses: they come from the server's default profile base
+    assert session.profile_name == "speed" and session.local == IP("100.64.0.1") and session.pool == "p"
+    s = _lab(tmp_path, _CABLE, {"isp.rsc": isp, "cpe.rsc": cpe.format("v")}).network().sessions
+    (session,) = s.pppoe
+    assert session.remote == IP("100.64.0.99") and session.fixed  # an address in the profile beats base's pool
+    assert session.local == IP("100.64.0.1")
+
+
+def test_secret_service_restriction(tmp_path):
+    isp = "/interface pppoe-server server\nadd disabled=no interface=ether2\n/ppp secret\nadd name=u password=pw service=l2tp\n"
+    cpe = "/interface pppoe-client\nadd disabled=no interface=ether1 name=p1 password=pw user=u\n"
+    s = _lab(tmp_path, _CABLE, {"isp.rsc": isp, "cpe.rsc": cpe}).network().sessions
+    assert [f.reason for f in s.pppoe_failures] == ["service-not-allowed"]
+
+
 def test_pool_hands_out_from_the_top_and_runs_out(tmp_path):
     isp = (
         "/interface bridge\nadd name=br\n/interface bridge port\nadd bridge=br interface=ether2\nadd bridge=br interface=ether3\n"

@@ -192,3 +192,39 @@ def test_check_gateway_ping_into_an_unmodelled_lan_is_assumed_to_answer(tmp_path
     sim = lab2.network().simulation
     (route,) = [r for r in sim.tables["a"].routes if r.origin == "static"]
     assert route.active and not route.failed
+
+
+def _two_routers(tmp_path, a_route: str):
+    """a (ether1 to b, ether2 to the uplink) and b, which has a LAN 192.168.7.0/24 behind it."""
+    files = {
+        "a.rsc": "/ip address\nadd address=10.0.0.1/30 interface=ether1\n/ip dhcp-client\n"
+                 "add interface=ether2 add-default-route=no\n/ip route\n" + a_route,
+        "b.rsc": "/ip address\nadd address=10.0.0.2/30 interface=ether1\nadd address=192.168.7.1/24 interface=ether2\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "lab.toml").write_text(
+        '[devices]\na = "a.rsc"\nb = "b.rsc"\n[cables]\n"a:ether1" = "b:ether1"\n[uplinks]\n"a:ether2" = "internet"\n'
+    )
+    lab2, _ = load_lab(tmp_path)
+    return lab2.network().simulation
+
+
+def test_ethernet_interface_gateway_does_not_reach_beyond_the_link(tmp_path):
+    # Routing Decision: a non point-to-point interface gateway cannot forward to destinations several hops away.
+    sim = _two_routers(tmp_path, "add gateway=ether2\nadd dst-address=192.168.7.0/24 gateway=ether1\n")
+    (path,) = sim.trace("a", IP("8.8.8.8"))
+    assert path.outcome == "dropped" and devices(path) == ["a"]
+    assert "as if 8.8.8.8 were on that link (gateway=ether2 is not point-to-point)" in path.reason
+    assert any("not point-to-point: ARP for 8.8.8.8" in n for n in path.hops[0].notes)
+    (lan,) = sim.trace("a", IP("192.168.7.20"))
+    assert lan.outcome == "dropped" and "no device on it has 192.168.7.20 (b there)" in lan.reason
+    # b's own address on the link answers ARP, so that one still arrives
+    (direct,) = sim.trace("a", IP("10.0.0.2"))
+    assert direct.outcome == "delivered" and direct.end_device == "b"
+
+
+def test_an_address_gateway_still_forwards_beyond_the_link(tmp_path):
+    sim = _two_routers(tmp_path, "add dst-address=192.168.7.0/24 gateway=10.0.0.2\n")
+    (lan,) = sim.trace("a", IP("192.168.7.20"))
+    assert lan.outcome == "lan" and devices(lan) == ["a", "b"]

@@ -10,12 +10,12 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from rosc.diagnostics import Severity
-from rosc.model.facts import AddressFact, Facts, parse_interface
-from rosc.model.device import literal
 from rosc.checks.registry import rule
-from rosc.syntax.tree import Arg, Word
+from rosc.diagnostics import Severity
+from rosc.model.device import literal
+from rosc.model.facts import AddressFact, Facts, parse_interface
 from rosc.model.list_values import TextSpan as _Span
+from rosc.syntax.tree import Arg, Word
 
 # --- parsing, with the reason a value is wrong --------------------------------------
 

@@ -3,10 +3,11 @@ built once per lint run and shared by the reference checks."""
 
 from __future__ import annotations
 
-from rosc.model.list_values import TextSpan as _Span
-from rosc.model.list_values import list_elements as _elements
 from rosc.checks.reference_table import (
+    AUTO_NAMED,
+    AUTO_NAMED_KIND,
     BUILTIN,
+    DEFCONF,
     EXTRA_INTERFACE_MENUS,
     IFACE_REF,
     MORE_PORTS,
@@ -14,7 +15,14 @@ from rosc.checks.reference_table import (
     REFS,
 )
 from rosc.model.device import Item, literal
-from rosc.model.facts import INTERFACE_MENUS, is_builtin_interface, parse_ip
+from rosc.model.facts import (
+    EXPORT_HEADER,
+    INTERFACE_MENUS,
+    is_builtin_interface,
+    parse_ip,
+)
+from rosc.model.list_values import TextSpan as _Span
+from rosc.model.list_values import list_elements as _elements
 
 
 def line_of(ctx, node) -> int:
@@ -38,6 +46,7 @@ class DefinedNames:
 
     def __init__(self, device):
         self.device = device
+        self.references: list | None = None  # filled by references_of
         self.interfaces: dict[str, tuple[str, Item]] = {}  # name -> (kind, item)
         for menu in self._interface_menus():
             kind = INTERFACE_MENUS.get(menu) or menu.split()[-1]
@@ -90,6 +99,7 @@ class DefinedNames:
                     if menu in ms:
                         self.unknowable.add(kind)
         self.maybe = maybe
+        self._policy(device)
         # Ports renamed by `set [ find default-name=ether1 ] name=wan`: the old
         # name no longer exists after the rename.
         self.renamed: dict[str, tuple[str, int]] = {}
@@ -100,6 +110,48 @@ class DefinedNames:
                 new = item.get("name")
                 if old and new and new != old and arg is not None and old not in self.interfaces:
                     self.renamed[old] = (new, arg.start)
+
+    def _policy(self, device) -> None:
+        """The fragment policy (rules/REF001.md, "Which files are checked").
+
+        An /export (its header says ``by RouterOS x.y``) lists everything the
+        router has: every name must be defined in it.  A file without that
+        header is a script applied to a router that already has a
+        configuration: names of a kind are checked only when the file defines
+        names of that kind itself (``own``: the first definition, for notes)."""
+        self.export = EXPORT_HEADER.search(device.source.text[:2048]) is not None
+        self.own: dict[str, Item] = {}
+        for name, (kind, item) in self.interfaces.items():
+            made = not item.implicit or item.arg("name") is not None  # added, or a port renamed
+            if not made:
+                continue
+            self.own.setdefault("interface", item)
+            if kind in ("bridge", "wireguard"):
+                self.own.setdefault(kind, item)
+        menus = {"interface-list": "/interface list", "pool": "/ip pool", "ppp-profile": "/ppp profile",
+                 "dhcp-server": "/ip dhcp-server"}
+        for kind, menu in menus.items():
+            item = next((i for i in device.items(menu) if i.name and not i.implicit), None)
+            if item is not None:
+                self.own[kind] = item
+
+    def assumed_by_script(self, kind: str, name: str) -> bool:
+        """A name a script without an export header may use without
+        defining it: what the default configuration creates, or the name
+        RouterOS gives an interface of a kind this file creates none of."""
+        if name in DEFCONF.get(kind, ()):
+            return True
+        if kind not in ("interface", "bridge", "wireguard"):
+            return False
+        m = AUTO_NAMED.match(name)
+        if m is None:
+            return False
+        made = AUTO_NAMED_KIND[m.group(1)]
+        return not any(k == made for k, _item in self.interfaces.values())
+
+    def checked(self, kind: str) -> bool:
+        """Are undefined names of ``kind`` reported in this file?"""
+        return self.export or kind in self.own
 
     def _interface_menus(self) -> list[str]:
         menus = [m for m in self.device.menus if self._interface_menu(m)]
@@ -126,6 +178,8 @@ class DefinedNames:
     def defined(self, kind: str, name: str) -> bool:
         if name in BUILTIN.get(kind, ()) or name in self.maybe.get(kind, ()):
             return True
+        if not self.export and self.assumed_by_script(kind, name):
+            return True  # a script may rely on what the router already has
         if kind in ("interface", "bridge", "wireguard"):
             return name in self.maybe.get("interface", ()) or self.interface_kind(name) is not None
         return name in self.by_kind.get(kind, ())
@@ -140,8 +194,15 @@ def _build_defined_names(run) -> DefinedNames:
     return DefinedNames(run.device)
 
 
-def references_of(names: DefinedNames):
-    """Every (item, parameter, name, node, Ref) of the device that names something."""
+def references_of(names: DefinedNames) -> list:
+    """Every (item, parameter, name, node, Ref) of the device that names
+    something; collected once per device (seven REF rules walk it)."""
+    if names.references is None:
+        names.references = list(_collect_references(names))
+    return names.references
+
+
+def _collect_references(names: DefinedNames):
     device = names.device
     for menu, params in REFS.items():
         for item in device.items(menu):

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from rosc.checks.addressing import Bad, parse_prefix, parse_v4, router_addresses
 from rosc.checks.addressing import parse_range as parse_addr_range
-from rosc.diagnostics import Severity
-from rosc.model.facts import parse_ip
-from rosc.model.device import Item
 from rosc.checks.registry import rule
+from rosc.diagnostics import Severity
+from rosc.model.device import Item
+from rosc.model.facts import parse_ip
 from rosc.model.list_values import list_elements as _elements
 
 V4 = ipaddress.IPv4Address

@@ -87,8 +87,9 @@ REFS = _table(
     _refs(PPP_CLIENTS, profile=_PROFILE),
     _refs("/ppp secret", profile=_PROFILE),
     _refs("/ip hotspot", interface=IFACE_REF, address_pool=Ref(("pool",), special=("none",))),
-    _refs(("/ipv6 nd", "/routing igmp-proxy interface", "/tool romon port"),
-          interface=Ref(("interface",), special=("all",))),
+    _refs(("/ipv6 nd", "/routing igmp-proxy interface"), interface=Ref(("interface",), special=("all",))),
+    # RoMON: "Interface name or interface-list used for RoMON" (help.mikrotik.com: RoMON)
+    _refs("/tool romon port", interface=Ref(("interface", "interface-list"), special=("all",))),
     _refs("/interface bridge port", bridge=_BRIDGE, interface=Ref(("interface", "interface-list"))),
     _refs("/interface bridge vlan", bridge=_BRIDGE,
           tagged=Ref(("interface", "interface-list"), many=True), untagged=Ref(("interface", "interface-list"), many=True)),
@@ -130,6 +131,33 @@ BUILTIN = {
     "interface": frozenset({"all", "none", "all-ppp", "all-ethernet", "all-wireless", "all-vlan"}),
     "interface-list": frozenset({"all", "none", "dynamic", "static"}),
     "ppp-profile": frozenset({"default", "default-encryption"}),
+}
+
+
+# Names RouterOS's default configuration (defconf) creates: a script written for a router that still has it
+# may use them (help.mikrotik.com: Default configurations; Interface Lists).
+DEFCONF = {
+    "interface-list": frozenset({"WAN", "LAN"}),
+    "interface": frozenset({"bridge"}),
+    "bridge": frozenset({"bridge"}),
+    "pool": frozenset({"default-dhcp"}),
+    "dhcp-server": frozenset({"defconf"}),
+}
+
+
+# The names RouterOS gives an interface added without one (bridge1, vlan2,
+# pppoe-out1, wireguard1...), by the prefix and the kind of interface: a
+# script for an existing router that names one, and creates no interface of
+# that kind itself, most likely means the one the router already has.
+AUTO_NAMED = re.compile(
+    r"(bridge|vlan|pppoe-out|l2tp-out|sstp-out|ovpn-out|pptp-out|wireguard|gre-tunnel|eoip-tunnel|ipip-tunnel"
+    r"|6to4-tunnel|bond|vrrp|macvlan|veth|vxlan)\d+\Z"
+)
+AUTO_NAMED_KIND = {
+    "bridge": "bridge", "vlan": "vlan", "pppoe-out": "pppoe-client", "l2tp-out": "l2tp-client",
+    "sstp-out": "sstp-client", "ovpn-out": "ovpn-client", "pptp-out": "pptp-client", "wireguard": "wireguard",
+    "gre-tunnel": "gre", "eoip-tunnel": "eoip", "ipip-tunnel": "ipip", "6to4-tunnel": "6to4", "bond": "bonding",
+    "vrrp": "vrrp", "macvlan": "macvlan", "veth": "veth", "vxlan": "vxlan",
 }
 
 

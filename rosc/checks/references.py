@@ -46,6 +46,8 @@ def _undefined(ctx, kind: str):
             got = names.interface_kind(text)
             if got == kind or text in names.maybe.get("interface", ()):
                 continue
+            if got is None and (not names.checked(kind) or not names.export and names.assumed_by_script(kind, text)):
+                continue
             if got is None:
                 message = f"{param}={text} names {with_article(KIND_WORDS[kind])} that is not defined in this file"
             else:
@@ -74,6 +76,8 @@ def _undefined(ctx, kind: str):
             continue
         if len(kinds) > 1 and kind != kinds[0]:
             continue  # reported once, under the first kind
+        if not names.checked(kind):
+            continue  # a script that defines no name of this kind relies on the router's configuration
         if len(kinds) > 1:
             message = f"{param}={text} names neither an interface nor an interface list defined in this file"
         else:
@@ -82,6 +86,7 @@ def _undefined(ctx, kind: str):
 
 
 def _report(ctx, kind, item, param, text, node, message):
+    names = defined_names(ctx)
     notes = [
         f"RouterOS looks the name up among the {KIND_WORDS[kind]}s when the command runs: when none is called "
         f"{text}, the command fails with \"input does not match any value\" and the item is not created, so an "
@@ -100,6 +105,13 @@ def _report(ctx, kind, item, param, text, node, message):
     elif kind == "pool" and param in ("local-address", "remote-address", "address"):
         notes.append(f"{param}= takes an IP address or the name of an IP pool; {text} is not an address, so "
                      "RouterOS looks for a pool of that name.")
+    own = names.own.get(kind) if not names.export else None
+    if own is not None and own.node() is not None:
+        notes.append(
+            f"This file has no export header, so rosc reads it as a script for a router that already has a "
+            f"configuration; it checks {KIND_WORDS[kind]} names because the file defines "
+            f"{KIND_WORDS[kind]}s itself (line {line_of(ctx, own.node())})."
+        )
     fix = f"correct the name, or {DEFINE_HINT.get(kind, 'define it')} before this line"
     return ctx.finding(node, message, notes=notes, fix=fix)
 

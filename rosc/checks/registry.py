@@ -35,6 +35,10 @@ AREAS = {
     "routing": "routes, gateways and their resolution",
     "wireguard": "WireGuard interfaces and peers",
     "security": "exposure of the router itself",
+    "interfaces": "bridges, VLANs, MTU and where PPPoE servers run",
+    "dhcp": "DHCP servers, their networks, leases and what they hand out",
+    "ipv6": "IPv6 addresses, neighbour discovery, prefix pools and routes",
+    "ppp": "PPP servers, secrets, profiles and clients",
     "script": "variables, scopes and functions of the scripting language",
     "lab": "checks across the devices of a lab",
 }

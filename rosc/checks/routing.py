@@ -24,9 +24,11 @@ from rosc.checks.routing_analysis import (
     sorted_by_source,
     where_text,
 )
+from rosc.checks.routing_policy import backup_ties
 from rosc.diagnostics import Severity
 from rosc.model.facts import Facts, RouteFact, parse_ip
 from rosc.model.nexthop import (
+    BLACKHOLE,
     LOOP,
     NO_ROUTE,
     RECURSIVE,
@@ -39,10 +41,18 @@ from rosc.model.nexthop import (
 from rosc.syntax.tree import Word
 
 SCOPE_NOTE = (
-    "RouterOS resolves a gateway address only through routes whose scope is at most the target-scope of the "
-    "route being resolved; connected routes have scope 10, static routes default to scope=30 and "
-    "target-scope=10, so by default a gateway must be inside a connected network (help.mikrotik.com: "
-    "IP Routing, scope and target-scope)."
+    "RouterOS resolves a gateway address only through active routes whose scope is at most the target-scope of "
+    "the route being resolved, and the most specific of them decides; connected routes have scope 10, static "
+    "routes default to scope=30 and target-scope=10, so by default a gateway must be inside a connected network "
+    "(help.mikrotik.com: Routing Decision, Nexthop Lookup)."
+)
+
+
+FIX_NOTE = (
+    "RouterOS 7 fixes a scope that is not greater than the route's own target-scope: it uses target-scope + 1 "
+    "instead (help.mikrotik.com: Routing Decision, \"Scope values that are invalid are fixed automatically\"; "
+    "/routing/nexthop shows the values). A host route with scope=10 and the default target-scope=10 counts as "
+    "scope 11, which is why the Failover (WAN Backup) page gives the default routes target-scope=11."
 )
 
 
@@ -62,6 +72,8 @@ def unresolvable_gateway(ctx):
             yield _scope(ctx, analysis, route, gw)
         elif gw.reason == VIA_INACTIVE:
             yield _via_inactive(ctx, analysis, route, gw)
+        elif gw.reason == BLACKHOLE:
+            yield _blackhole(ctx, route, gw)
 
 
 def _failed_gateways(analysis):
@@ -98,15 +110,22 @@ def _no_route(ctx, analysis, route, gw):
 
 def _scope(ctx, analysis, route, gw):
     blocker = gw.via
-    ts = route.target_scope
-    scope = min(ts, 10)  # 10 like connected routes and the documented examples, never above target-scope
-    if blocker.kind == "static":
-        advice = f"set scope={scope} on it or target-scope={blocker.scope} here"
-        fix = f"set scope={scope} on {ref(ctx, blocker)}, or target-scope={blocker.scope} on this route"
-    else:
-        advice = f"set target-scope={blocker.scope} here"
-        fix = f"set target-scope={blocker.scope} on this route"
+    ts = gw.target_scope if gw.target_scope is not None else route.target_scope
+    result = analysis.by_route.get(id(blocker))
+    used = result.scope if result is not None else blocker.scope
+    fixed = result is not None and result.scope_fixed
+    shown = f"scope {blocker.scope} (RouterOS uses {used}: not above its target-scope {blocker.target_scope})" if (
+        fixed) else f"scope {used}"
+    advice, fix = _scope_advice(ctx, analysis, blocker, ts, used)
     notes = [SCOPE_NOTE]
+    if fixed or analysis.version >= 7 and blocker.kind == "static":
+        notes.append(FIX_NOTE)
+    if gw.target_scope is not None and gw.target_scope != route.target_scope:
+        notes.append(
+            f"RouterOS 6 keeps one gateway object per address: {gw.address} is resolved with the smallest "
+            f"target-scope of the routes that use it, {gw.target_scope} (help.mikrotik.com: Moving from ROSv6 "
+            "to ROSv7, Nexthop lookup)."
+        )
     if not _resolved(analysis, blocker):
         notes.append(
             f"{ref(ctx, blocker)} cannot be resolved either: {chain_text(ctx, analysis, gw.chain)}; fix that too."
@@ -114,10 +133,45 @@ def _scope(ctx, analysis, route, gw):
     notes.append(INACTIVE_NOTE)
     return ctx.finding(
         gateway_node(route),
-        f"gateway {gw.text} of {describe(route)} cannot be resolved: {ref(ctx, blocker)} has scope "
-        f"{blocker.scope} > target-scope {ts} of this route; {advice}",
+        f"gateway {gw.text} of {describe(route)} cannot be resolved: {ref(ctx, blocker)} has {shown} > "
+        f"target-scope {ts} of this route; {advice}",
         notes=notes,
         fix=fix,
+    )
+
+
+def _scope_advice(ctx, analysis, blocker: RouteFact, ts: int, used: int) -> tuple[str, str]:
+    """What to change so that the blocker's effective scope is at most this
+    route's target-scope, as RouterOS computes scopes (RouterOS 7: a scope
+    not above the route's own target-scope becomes target-scope + 1)."""
+    here = f"target-scope={used} here"
+    if blocker.kind != "static":
+        return f"set {here}", f"set target-scope={used} on this route"
+    scope10 = 10 if analysis.version < 7 or 10 > blocker.target_scope else blocker.target_scope + 1
+    if scope10 >= used:  # it already has the smallest scope the documented layout gives it
+        return f"set {here}", f"set target-scope={used} on this route"
+    if scope10 <= ts:
+        return (f"set scope=10 on it or {here}",
+                f"set scope=10 on {ref(ctx, blocker)}, or target-scope={used} on this route")
+    return (
+        f"set scope=10 on it and target-scope={scope10} here, or {here}",
+        f"set scope=10 on {ref(ctx, blocker)} and target-scope={scope10} on this route (the Failover (WAN Backup) "
+        f"layout), or target-scope={used} on this route",
+    )
+
+
+def _blackhole(ctx, route, gw):
+    return ctx.finding(
+        gateway_node(route),
+        f"gateway {gw.text} of {describe(route)} cannot be resolved: the most specific active route to it is "
+        f"{ref(ctx, gw.via)}, a blackhole",
+        notes=[
+            "RouterOS looks a gateway up in the routing table like a packet: the most specific active route "
+            "decides, and a blackhole makes the gateway unreachable; a less specific route is not tried "
+            "(help.mikrotik.com: Routing Decision).",
+            INACTIVE_NOTE,
+        ],
+        fix=f"give {gw.address} a more specific route through its real next hop, or narrow the blackhole",
     )
 
 
@@ -359,9 +413,15 @@ def _node(result: RouteResolution):
 )
 def ecmp_route(ctx):
     analysis = analyse(ctx)
+    named = {id(route) for route, _ in backup_ties(analysis)}
     for results in _groups(analysis).values():
         best = min(r.route.distance for r in results)
         tier = sorted((r for r in results if r.route.distance == best), key=lambda r: route_start(r.route))
+        kinds = {r.route.kind for r in tier}
+        if tier[0].route.dst.prefixlen == 0 and kinds == {"static", "dynamic"}:
+            continue  # a static default tied with a client's: ROUTE011 says so
+        if any(id(r.route) in named for r in tier):
+            continue  # a route named backup in the tie: ROUTE012 says so
         keys: dict[str, str] = {}
         for result in tier:
             for key, label in _labels(ctx, result):
@@ -433,8 +493,8 @@ def _failover_note(ctx, result: RouteResolution) -> str | None:
     if probe:
         gws = _join([g.text for g in result.gateways if g.ok])
         return (
-            f"The primary route (line {route_line(ctx, route)}) is checked with {probe}: when {gws} stops answering "
-            "it goes inactive and the next distance takes over (help.mikrotik.com: Failover (WAN Backup))."
+            f"The primary route (line {route_line(ctx, route)}) is checked with {probe}: {_probe_timing(probe, gws)}, "
+            "and then the next distance takes over."
         )
     gws = _join([g.text for g in result.gateways if g.ok])
     return (
@@ -442,6 +502,18 @@ def _failover_note(ctx, result: RouteResolution) -> str | None:
         "resolves (the link is up), even when the network beyond it fails; add check-gateway=ping to fail over "
         "then."
     )
+
+
+def _probe_timing(probe: str, gws: str) -> str:
+    """What the manual says check-gateway does (help.mikrotik.com: Routing Decision)."""
+    if probe in ("ping", "arp"):
+        what = "an ICMP echo request" if probe == "ping" else "an ARP request"
+        return (
+            f"RouterOS sends {what} to {gws} every 10 s, and marks the gateway unreachable after two timeouts "
+            "of 1 s each, so the route goes inactive some 20 s after the replies stop (intervals in "
+            "/routing/settings; help.mikrotik.com: Routing Decision)"
+        )
+    return f"the route goes inactive when the BFD session to {gws} goes down (help.mikrotik.com: Routing Decision)"
 
 
 @rule(

@@ -22,6 +22,7 @@ from rosc.model.nexthop import (
     RouteResolution,
     resolve_routes,
 )
+from rosc.syntax.tree import Arg, Command, Substitution, Word
 
 # Links that carry no ARP: point-to-point and layer-3 tunnels.
 NO_ARP_KINDS = {
@@ -64,6 +65,11 @@ class Analysis:
     def __post_init__(self) -> None:
         self.by_route = {id(r.route): r for r in self.results}
 
+    @property
+    def version(self) -> int:
+        """The RouterOS major version whose routing rules apply (6 or 7)."""
+        return self.facts.routeros_major
+
     def runtime_reachable(self, address) -> bool:
         """Could a connected route learnt at run time contain ``address``?"""
         if address.version != 4:
@@ -83,8 +89,12 @@ def analyse(ctx) -> Analysis:
 def _analyse(run) -> Analysis:
     device, facts = run.device, run.facts
     routes = [r for r in facts.routes if r.dst.version == 4] + _point_to_point(facts) + _ipv6_routes(device, facts)
-    routes = [r for r in routes if r.kind != "static" or not _computed(r)]
-    results = resolve_routes(routes, facts.interface_exists)
+    scripted = _scripted_routes(device)
+    routes = [r for r in routes if r.kind != "static" or not (_computed(r) or id(r.item) in scripted)]
+    results = resolve_routes(
+        routes, facts.interface_exists, version=facts.routeros_major,
+        interface_up=lambda name: facts.interface_down(name) is None,
+    )
     dhcp = any(not i.disabled and i.get("interface") for i in device.items("/ip dhcp-client"))
     v6 = (
         any(not i.disabled for i in device.items("/ipv6 dhcp-client"))
@@ -106,6 +116,47 @@ def _computed(route: RouteFact) -> bool:
     )
 
 
+def _scripted_routes(device: Device) -> set[int]:
+    """Route items whose gateway, destination or scopes a script of the file
+    sets at run time (a PPP profile's ``on-up``, a scheduler, a netwatch
+    script: ``/ip route set [ find comment=ISP1 ] gateway=$gw``): rosc cannot
+    know their values, so it leaves them out.  A selection it cannot decide
+    covers every route of the menu."""
+    top = {id(s) for s in device.script.body}
+    out: set[int] = set()
+    for cmd in device.script.commands():
+        if id(cmd) in top or cmd.verb is None or cmd.verb.text != "set":
+            continue
+        menu = cmd.menu_path
+        if menu not in ("/ip route", "/ipv6 route") or not any(cmd.get(n) is not None for n in ROUTE_ARGS):
+            continue
+        wanted = _find_selector(cmd)
+        for item in device.items(menu):
+            if wanted is None or all(item.get(k) == v for k, v in wanted.items()):
+                out.add(id(item))
+    return out
+
+
+def _find_selector(cmd) -> dict[str, str] | None:
+    """``set [ find k=v ... ] ...`` → {k: v}, or None when the selection is
+    not a plain find with literal values."""
+    positional = [a for a in cmd.args if type(a) is not Arg]
+    if len(positional) != 1 or type(positional[0]) is not Substitution:
+        return None
+    body = positional[0].body
+    if len(body) != 1 or type(body[0]) is not Command or body[0].verb is None or body[0].verb.text != "find":
+        return None
+    wanted: dict[str, str] = {}
+    for arg in body[0].args:
+        if type(arg) is Word and arg.text == "where":
+            continue
+        value = literal(arg) if type(arg) is Arg else None
+        if value is None:
+            return None
+        wanted[arg.name] = value
+    return wanted or None
+
+
 def _point_to_point(facts: Facts) -> list[RouteFact]:
     """``address=10.0.0.1/32 network=10.0.0.2``: the connected route goes to
     the peer, which ``Facts.routes`` does not know."""
@@ -116,19 +167,14 @@ def _point_to_point(facts: Facts) -> list[RouteFact]:
         peer = parse_ip(fact.item.get("network"))
         if peer is None or peer.version != 4 or peer == fact.ip:
             continue
-        net = ipaddress.ip_network(f"{peer}/32")
-        out.append(RouteFact(net, [fact.interface], 0, 10, 10, "connected", fact.item, fact.interface))
+        out.append(facts.connected_route(fact, ipaddress.ip_network(f"{peer}/32")))
     return out
 
 
 def _ipv6_routes(device: Device, facts: Facts) -> list[RouteFact]:
     """Connected and static IPv6 routes, and the default routes of DHCPv6
     clients (``Facts.routes`` holds IPv4 only)."""
-    out = [
-        RouteFact(a.network, [a.interface], 0, 10, 10, "connected", a.item, a.interface)
-        for a in facts.addresses
-        if a.iface.version == 6
-    ]
+    out = [facts.connected_route(a, a.network) for a in facts.addresses if a.iface.version == 6]
     for item in device.items("/ipv6 route"):
         dst = parse_network(item.get("dst-address", "::/0"))
         if dst is None or dst.version != 6:

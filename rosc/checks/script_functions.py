@@ -111,7 +111,7 @@ def argument_hides_global(ctx):
                 f"{_line(ctx, declared[0].start)}): inside the function the argument wins, and the global is ignored",
                 notes=["When a function declares a global with the name of an argument it was given, RouterOS "
                        "ignores the global, for compatibility with old scripts (Scripting: Functions)."],
-                fix=f"rename the argument, or the global",
+                fix="rename the argument, or the global",
             )
 
 
@@ -138,7 +138,7 @@ def argument_never_read(ctx):
                 f"`{call.use.name}` never reads `${arg.name}`: the argument `{arg.name}=` is ignored{hint}",
                 notes=[f"`{call.use.name}` is defined at line {where}; a function sees an argument `name=` as "
                        f"`$name` (Scripting: Functions)."],
-                fix=f"pass an argument the function reads" + (f" (`{near[0]}=`)" if near else ", or drop this one"),
+                fix="pass an argument the function reads" + (f" (`{near[0]}=`)" if near else ", or drop this one"),
             )
 
 

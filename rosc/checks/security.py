@@ -15,10 +15,10 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from rosc.diagnostics import Severity
-from rosc.model.facts import Facts
-from rosc.model.device import Item, literal
 from rosc.checks.registry import rule
+from rosc.diagnostics import Severity
+from rosc.model.device import Item, literal
+from rosc.model.facts import Facts
 from rosc.syntax.tree import Arg, Command, Substitution, Word
 
 MIN_PASSWORD = 8
@@ -447,8 +447,8 @@ def services_open_to_wan(ctx):
     wan = _wan_nodes(ctx.device, facts)
     for iface in wan:
         exposed = []
-        for name, state in states.items():
-            if state.disabled is not False or state.port is None or _open_to_all(state.address) is not True:
+        for name, state in states.items():  # address= does not filter packets (Services): still exposed
+            if state.disabled is not False or state.port is None or state.address is None:
                 continue
             if firewall.exposed(Probe(iface, "tcp", state.port)) is True:
                 exposed.append(name)
@@ -463,17 +463,20 @@ def services_open_to_wan(ctx):
             else "no rule in chain=input drops new connections to them"
         )
         match = _wan_match(firewall, ifaces)
+        limited = [f"{n} (address={states[n].address})" for n in services if _open_to_all(states[n].address) is False]
         yield ctx.finding(
             wan[ifaces[0]],
             f"the router's {'services' if len(services) > 1 else 'service'} {_names(list(services))} "
             f"{'are' if len(services) > 1 else 'is'} reachable from {where}: {why}",
             notes=[
-                "RouterOS services listen on every interface unless `/ip service ... address=` limits them, and "
-                "the input chain accepts whatever no rule drops: anyone upstream can try passwords on them or "
-                "attack them (help.mikrotik.com: Services recommends disabling unused ones).",
+                "RouterOS services listen on every interface, and the input chain accepts whatever no rule "
+                "drops: anyone upstream can try passwords on them or attack them (help.mikrotik.com: Services "
+                "recommends disabling unused ones).",
                 f"Services enabled by default: {_names([s for s in SERVICES if s not in DISABLED_BY_DEFAULT])}; "
                 "rosc counts them enabled unless this file disables them.",
-            ],
+            ] + ([f"{_names(limited)}: address= does not drop packets at the network level, the service only "
+                  "refuses the login; blocking untrusted networks is the firewall's job (help.mikrotik.com: "
+                  "Services)."] if limited else []),
             fix="add an input filter for the WAN side, e.g. `/ip firewall filter add chain=input "
             f"connection-state=established,related action=accept` then `add chain=input {match} action=drop`, "
             "and disable the services you do not use (`/ip service disable telnet,ftp,www,api`)",

@@ -6,8 +6,8 @@ lexer itself.)
 
 from __future__ import annotations
 
-from rosc.diagnostics import Severity
 from rosc.checks.registry import rule
+from rosc.diagnostics import Severity
 from rosc.syntax.tree import Arg, Word
 
 # Verbs whose `name=value` arguments are conditions, where a repeated name is

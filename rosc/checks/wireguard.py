@@ -13,12 +13,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from rosc.diagnostics import Severity
-from rosc.model.facts import parse_ip, parse_network
-from rosc.model.device import Item
 from rosc.checks.registry import rule
-from rosc.syntax.tree import Word
+from rosc.diagnostics import Severity
+from rosc.model.device import Item
+from rosc.model.facts import parse_ip, parse_network
 from rosc.model.list_values import TextSpan as _Span
+from rosc.syntax.tree import Word
 
 PEERS = "/interface wireguard peers"
 WG_MENU = "/interface wireguard"

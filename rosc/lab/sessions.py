@@ -2,14 +2,16 @@
 leases and WireGuard tunnels.
 
 PPPoE (help.mikrotik.com: PPPoE, PPP AAA): a client reaches the servers on
-its segment; a server answers when its ``service-name`` is the one the
-client asks for (a client without one takes any server); the client's
-``user`` must name an enabled ``/ppp secret`` of that server whose
-``service`` is ``pppoe`` or ``any``, with the same password.  The session's
-addresses come from the secret, else from its profile (the secret's
-``profile``, else the server's ``default-profile``); a single address always
-wins over a pool, in the secret or in the profile.  The client gets
-``remote-address`` and sees ``local-address`` as its peer (its gateway).
+its segment; a server answers a PADI whose ``service-name`` matches its own
+or that carries none (a client without one takes any server, a server
+without one answers only such clients); the server's ``authentication`` and
+the client's ``allow`` must share a method; the client's ``user`` must name
+an enabled ``/ppp secret`` of that server whose ``service`` is ``pppoe`` or
+``any``, with the same password.  The session's settings are composed from
+the secret, its profile (``default`` unless set) and the server's
+``default-profile``, in that priority, except that a single address always
+wins over a pool wherever it is set.  The client gets ``remote-address`` and
+sees ``local-address`` as its peer (its gateway).
 
 RouterOS does not promise which address of a pool a client gets; rosc hands
 them out from the top of the pool down, in the order of the devices in
@@ -27,6 +29,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rosc.lab.session_addresses import AUTH_METHODS, next_free, pool_contains, pool_size, session_address
+from rosc.lab.session_addresses import methods as _methods
 from rosc.lab.topology import LabDevice, Topology
 from rosc.lab.wireguard_keys import public_key
 from rosc.model.device import Item
@@ -53,6 +57,9 @@ PEERS = "/interface wireguard peers"
 DEFAULT_PROFILES = ("default", "default-encryption")
 
 
+
+
+
 WG_DEFAULT_PORT = 13231
 
 
@@ -63,6 +70,7 @@ class PppoeServer:
     interface: str
     service: str
     default_profile: str
+    authentication: tuple[str, ...] = AUTH_METHODS
 
 
 @dataclass(slots=True, eq=False)
@@ -76,6 +84,7 @@ class PppoeClient:
     service: str
     add_default_route: bool
     distance: int
+    allow: tuple[str, ...] = AUTH_METHODS
 
 
 @dataclass(slots=True, eq=False)
@@ -103,7 +112,8 @@ class PppoeSession:
 @dataclass(slots=True, eq=False)
 class PppoeFailure:
     client: PppoeClient
-    reason: str  # no-server | service-name | unknown-user | wrong-password | service-not-allowed | secret-disabled
+    # no-server | service-name | no-common-auth | unknown-user | wrong-password | service-not-allowed | secret-disabled
+    reason: str
     servers: list[PppoeServer] = field(default_factory=list)  # the servers the client reaches
     secret: Item | None = None  # the secret that matched the user name
     secret_device: str | None = None
@@ -186,38 +196,6 @@ class Possible:
     server: str | None = None  # the device that hands it out
 
 
-def _pools(device: LabDevice) -> dict[str, tuple[list[tuple[int, int]], str | None]]:
-    out = {}
-    for name, pool in device.facts.pools.items():
-        out[name] = ([(int(a), int(b)) for a, b in pool.ranges], pool.item.get("next-pool"))
-    return out
-
-
-def pool_size(device: LabDevice, name: str) -> int:
-    pools = _pools(device)
-    seen: set[str] = set()
-    total = 0
-    while name and name in pools and name not in seen:
-        seen.add(name)
-        ranges, nxt = pools[name]
-        total += sum(hi - lo + 1 for lo, hi in ranges if hi >= lo)
-        name = nxt
-    return total
-
-
-def pool_contains(device: LabDevice, name: str, ip) -> bool:
-    pools = _pools(device)
-    seen: set[str] = set()
-    value = int(ip)
-    while name and name in pools and name not in seen:
-        seen.add(name)
-        ranges, nxt = pools[name]
-        if any(lo <= value <= hi for lo, hi in ranges):
-            return True
-        name = nxt
-    return False
-
-
 class Sessions:
     """PPPoE sessions, DHCP leases and WireGuard tunnels of a lab, with the
     topology given (some ports may be down)."""
@@ -248,7 +226,7 @@ class Sessions:
                 out.append(
                     PppoeServer(
                         name, item, item.get("interface"), item.get("service-name", ""),
-                        item.get("default-profile") or "default",
+                        item.get("default-profile") or "default", _methods(item.get("authentication")),
                     )
                 )
         return out
@@ -263,7 +241,7 @@ class Sessions:
                     PppoeClient(
                         name, item, item.name or "pppoe-out1", item.get("interface"), item.get("user", ""),
                         item.get("password", ""), item.get("service-name", ""), item.flag("add-default-route"),
-                        to_int(item.get("default-route-distance"), 1),
+                        to_int(item.get("default-route-distance"), 1), _methods(item.get("allow")),
                     )
                 )
         return out
@@ -279,7 +257,9 @@ class Sessions:
             if not reachable:
                 self.pppoe_failures.append(PppoeFailure(client, "no-server"))
                 continue
-            matching = [s for s in reachable if not client.service or not s.service or s.service == client.service]
+            # PPPoE: "Server will accept clients that send a PADI message with service-names that match this
+            # setting or if the service-name field in the PADI message is not set."
+            matching = [s for s in reachable if not client.service or s.service == client.service]
             if not matching:
                 self.pppoe_failures.append(PppoeFailure(client, "service-name", reachable))
                 continue
@@ -298,6 +278,8 @@ class Sessions:
 
     def _authenticate(self, client: PppoeClient, server: PppoeServer):
         device = self.devices[server.device]
+        if not set(client.allow) & set(server.authentication):
+            return PppoeFailure(client, "no-common-auth")  # LCP agrees on no method: no login is even tried
         secrets = [s for s in device.device.items(SECRET) if s.get("name") == client.user]
         if not secrets:
             return PppoeFailure(client, "unknown-user")
@@ -310,10 +292,12 @@ class Sessions:
         secret = allowed[0]
         if (secret.get("password") or "") != client.password:
             return PppoeFailure(client, "wrong-password", secret=secret, secret_device=server.device)
-        profile_name = secret.get("profile") or server.default_profile
-        profile = next((p for p in device.device.items(PROFILE) if p.get("name") == profile_name), None)
-        local, local_pool = _address(secret, profile, "local-address", device)
-        remote, pool = _address(secret, profile, "remote-address", device)
+        profile_name = secret.get("profile") or "default"
+        profiles = {p.get("name"): p for p in device.device.items(PROFILE)}
+        profile = profiles.get(profile_name)
+        layers = [secret, profile, profiles.get(server.default_profile)]
+        local, local_pool = session_address(layers, "local-address", device)
+        remote, pool = session_address(layers, "remote-address", device)
         return PppoeSession(client, server, secret, profile_name, profile, local, remote, pool, local_pool)
 
     # --- DHCP -------------------------------------------------------------------
@@ -517,7 +501,7 @@ class Sessions:
             else:
                 pending.append((server, pool, owner))
         for server, pool, owner in pending:
-            ip = _next_free(self.devices[server], pool, taken[server])
+            ip = next_free(self.devices[server], pool, taken[server])
             if ip is not None:
                 taken[server].add(int(ip))
                 _assign(owner, ip)
@@ -536,6 +520,7 @@ class Sessions:
 
 
 _RANK = {
+    "no-common-auth": 0,
     "unknown-user": 1,
     "service-not-allowed": 2,
     "secret-disabled": 3,
@@ -553,32 +538,3 @@ def _assign(owner, ip) -> None:
         owner.address = ip
 
 
-def _next_free(device: LabDevice, pool: str, taken: set[int]):
-    pools = _pools(device)
-    seen: set[str] = set()
-    name = pool
-    while name and name in pools and name not in seen:
-        seen.add(name)
-        ranges, nxt = pools[name]
-        for lo, hi in reversed(ranges):
-            for value in range(hi, lo - 1, -1):
-                if value not in taken:
-                    return ipaddress.IPv4Address(value)
-                if hi - value > 65536:
-                    break
-        name = nxt
-    return None
-
-
-def _address(secret: Item, profile: Item | None, key: str, device: LabDevice):
-    """(address, pool) of a session end: a single address, in the secret or
-    the profile, wins over a pool (help.mikrotik.com: PPP AAA)."""
-    values = [secret.get(key), profile.get(key) if profile is not None else None]
-    for v in values:
-        ip = parse_ip(v)
-        if ip is not None and ip.version == 4:
-            return ip, None
-    for v in values:
-        if v and v in device.facts.pools:
-            return None, v
-    return None, None

@@ -24,7 +24,10 @@ next hop is the device of the segment that holds the gateway address (or
 the destination, for a connected network); out of a PPPoE interface, the
 other end of the session; out of a WireGuard interface, the peer whose
 allowed-address contains the destination, then the other end of its
-tunnel, which checks the source against its peer's allowed-address.
+tunnel, which checks the source against its peer's allowed-address.  A
+static route naming an Ethernet-like interface as gateway sends each packet
+to its own destination on that link: it reaches only a device there that
+has that address, never an uplink (Routing Decision).
 Source NAT (``masquerade``, ``src-nat``) rewrites the source as the packet
 leaves; replies undo it in reverse order.  Not simulated: firewall filters,
 policy routing (routing marks, ``/routing rule``), IPv6, dynamic routing
@@ -42,9 +45,10 @@ from rosc.lab.describe import _route_text, route_status
 from rosc.lab.nat import SourceNat
 from rosc.lab.paths import Hop, Path
 from rosc.lab.sessions import Sessions, WgTunnel
-from rosc.lab.tables import DEFAULT, SimRoute, Table, UplinkAddress, immediate
+from rosc.lab.sim_routes import device_routes
+from rosc.lab.tables import SimRoute, Table, UplinkAddress, immediate
 from rosc.lab.topology import LabDevice, Topology
-from rosc.model.facts import RouteFact, parse_ip, parse_network, split_list, to_int
+from rosc.model.facts import parse_ip, parse_network, split_list
 from rosc.model.nexthop import resolve_routes
 
 MAX_ROUNDS = 12
@@ -119,89 +123,12 @@ class Simulation:
         return exists
 
     def _routes_of(self, dev: str) -> list[SimRoute]:
-        """Every route of ``dev`` (before resolution), in the order
-        /ip route print shows them: dynamic first."""
+        """Every route of ``dev`` (before resolution, with ``base`` as if
+        every check-gateway passed), in the order /ip route print shows them."""
         device = self.devices[dev]
         exists = self._iface_exists(dev)
-        routes: list[SimRoute] = []
-        for a in device.facts.addresses:
-            if a.iface.version != 4 or not exists(a.interface):
-                continue
-            peer = parse_ip(a.item.get("network"))
-            if a.network.prefixlen == 32 and peer is not None and peer != a.ip:
-                dst = ipaddress.ip_network(f"{peer}/32")
-            else:
-                dst = a.network
-            routes.append(SimRoute(RouteFact(dst, [a.interface], 0, 10, 10, "connected", a.item, a.interface), "connected"))
-        for s in self.sessions.pppoe:
-            if s.client.device == dev:
-                if s.local is not None and s.remote is not None:
-                    dst = ipaddress.ip_network(f"{s.local}/32")
-                    routes.append(
-                        SimRoute(
-                            RouteFact(dst, [s.client.name], 0, 10, 10, "connected", s.client.item, s.client.name,
-                                      note=f"PPPoE session to {s.server.device}"),
-                            "connected",
-                        )
-                    )
-                if s.client.add_default_route:
-                    routes.append(
-                        SimRoute(
-                            RouteFact(DEFAULT, [s.client.name], s.client.distance, 30, 10, "dynamic", s.client.item,
-                                      s.client.name, note=f"added by PPPoE client {s.client.name}"),
-                            "pppoe",
-                        )
-                    )
-            if s.server.device == dev and s.remote is not None and s.local is not None:
-                dst = ipaddress.ip_network(f"{s.remote}/32")
-                routes.append(
-                    SimRoute(
-                        RouteFact(dst, [s.server_interface], 0, 10, 10, "connected", s.secret, s.server_interface,
-                                  note=f"PPPoE session of {s.client.device}"),
-                        "connected",
-                    )
-                )
-        for lease in self.sessions.dhcp:
-            if lease.device != dev or not exists(lease.interface):
-                continue
-            if lease.network is not None and lease.address is not None:
-                routes.append(
-                    SimRoute(
-                        RouteFact(lease.network, [lease.interface], 0, 10, 10, "connected", lease.item, lease.interface,
-                                  note=f"DHCP lease from {lease.server_device}"),
-                        "connected",
-                    )
-                )
-            if lease.add_default_route and (lease.uplink is not None or lease.gateway is not None):
-                gateways = [str(lease.gateway)] if lease.gateway is not None else []
-                routes.append(
-                    SimRoute(
-                        RouteFact(DEFAULT, gateways, lease.distance, 30, 10, "dynamic", lease.item, lease.interface,
-                                  note=f"added by the DHCP client on {lease.interface}"),
-                        "dhcp",
-                    )
-                )
-        for item in device.device.items("/ip route"):
-            dst = parse_network(item.get("dst-address", "0.0.0.0/0"))
-            if dst is None or dst.version != 4:
-                continue
-            gateways = split_list(item.get("gateway"))
-            kind = (item.get("type") or "").lower()
-            if kind in ("blackhole", "unreachable", "prohibit"):
-                gateways = []
-            routes.append(
-                SimRoute(
-                    RouteFact(
-                        dst, gateways, to_int(item.get("distance"), 1), to_int(item.get("scope"), 30),
-                        to_int(item.get("target-scope"), 10), "static", item,
-                        check_gateway=item.get("check-gateway"),
-                        table=item.get("routing-table") or item.get("routing-mark") or "main",
-                        disabled=item.disabled,
-                    ),
-                    "static",
-                )
-            )
-        base = resolve_routes([r.fact for r in routes], exists)
+        routes = device_routes(device, dev, self.sessions, exists)
+        base = resolve_routes([r.fact for r in routes], exists, version=device.facts.routeros_major)
         for r, res in zip(routes, base):
             r.base = res
         return routes
@@ -220,7 +147,7 @@ class Simulation:
                     keep = [g for g in fact.gateways if g not in failed]
                     fact = dataclasses.replace(fact, gateways=keep, disabled=fact.disabled or not keep)
                 facts.append(fact)
-            for r, res in zip(routes, resolve_routes(facts, exists)):
+            for r, res in zip(routes, resolve_routes(facts, exists, version=self.devices[dev].facts.routeros_major)):
                 r.resolution = res
             table = Table(dev, routes)
             table.local, table.sources = self._addresses(dev)
@@ -331,7 +258,10 @@ class Simulation:
                 this.notes.append(f"src-nat {new_src} → {translated}")
                 nat.append((dev, new_src, translated))
                 new_src = translated
-            result = self._cross(dev, out_iface, gateway if gateway is not None else dst, dst, new_src)
+            on_link = self._interface_gateway(dev, route, out_iface, gateway, dst)
+            if on_link:
+                this.notes.append(on_link)
+            result = self._cross(dev, out_iface, gateway if gateway is not None else dst, dst, new_src, bool(on_link))
             kind = result[0]
             if kind == "next":
                 _, nxt, in_iface, note = result
@@ -343,9 +273,28 @@ class Simulation:
                 paths.append(Path(branch_hops, outcome, reason, dev if outcome != "internet" else None, new_src, nat,
                                   share, uplink=extra))
 
-    def _cross(self, dev: str, out_iface: str, target, dst, src):
+    def _interface_gateway(self, dev: str, route, out_iface: str, gateway, dst) -> str:
+        """A note when ``route`` sends ``dst`` out of an Ethernet-like
+        interface named as its gateway although ``dst`` is not on that link:
+        RouterOS then ARPs for ``dst`` itself (help.mikrotik.com: Routing
+        Decision), so only a device on the link that has ``dst`` can take it."""
+        if gateway is not None or route.origin != "static" or not route.fact.gateways:
+            return ""
+        device = self.devices[dev]
+        what = device.facts.broadcast_kind(out_iface)
+        if what is None:
+            return ""
+        l3 = self.topology.l3_interface(dev, out_iface)
+        for a in device.facts.addresses:
+            if a.interface in (out_iface, l3) and a.iface.version == dst.version and dst in a.network:
+                return ""
+        return f"gateway={out_iface} is {'an' if what[0] in 'AEIOU' else 'a'} {what}, not point-to-point: ARP for {dst}"
+
+    def _cross(self, dev: str, out_iface: str, target, dst, src, on_link: bool = False):
         """Where a packet leaving ``dev`` by ``out_iface`` towards ``target``
-        arrives: ("next", device, in-interface, note) or ("end", outcome, reason, uplink)."""
+        arrives: ("next", device, in-interface, note) or ("end", outcome, reason, uplink).
+        ``on_link``: the route names the interface as gateway for a destination
+        off the link, so only a device that has ``target`` answers."""
         device = self.devices[dev]
         kind = device.interface_kind(out_iface)
         for s in self.sessions.pppoe:
@@ -365,6 +314,12 @@ class Simulation:
         owner = self._owner(seg, target, dev)
         if owner is not None:
             return ("next", owner[0], owner[1], "")
+        if on_link:
+            others = [d for d in seg.devices() if d != dev] + [f"the uplink to {u.network}" for u in seg.uplinks]
+            beyond = f" ({', '.join(others)} there)" if others else ""
+            return ("end", "dropped",
+                    f"{dev} sends it out of {out_iface} as if {dst} were on that link (gateway={out_iface} is not "
+                    f"point-to-point): no device on it has {dst}{beyond}, so ARP gets no answer", None)
         if seg.uplinks:
             uplink = seg.uplinks[0]
             return ("end", "internet", f"leaves the lab by {uplink.port} ({uplink.network})", uplink)

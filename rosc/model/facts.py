@@ -44,10 +44,36 @@ INTERFACE_MENUS = {
     "/interface wireless cap": "wireless",
 }
 
+# Interfaces whose traffic rides on another one: they cannot run when it cannot.
+CARRIED_BY = {
+    "vlan": "interface", "pppoe-client": "interface", "vrrp": "interface", "macvlan": "interface",
+}
+
+# Menus only RouterOS 6 has (RouterOS 7 moved or replaced them: Moving from ROSv6 to ROSv7).
+V6_ONLY_MENUS = (
+    "/ip route rule", "/ip route vrf", "/routing ospf network", "/routing ospf-v3 instance",
+    "/routing ospf-v3 interface", "/routing bgp instance", "/routing bgp peer", "/routing bgp network",
+)
+
+# `# 2024-01-01 12:00:00 by RouterOS 7.16` (the first lines of an /export).
+EXPORT_HEADER = re.compile(r"^#[^\r\n]*\bby RouterOS (\d+)\.(\d+)", re.MULTILINE)
+
 # Ports that exist on hardware without being configured.
 PHYSICAL = re.compile(
     r"(ether|sfp|sfp-sfpplus|sfp28-|qsfp28-\d+-|qsfpplus\d+-|combo|wlan|wifi|lte|ppp|usb|lora)\d+\Z|lo\Z|all\Z|none\Z|dynamic\Z|\*[0-9A-Fa-f]+\Z"
 )
+
+
+# Interface kinds that are not point-to-point: a packet sent out of them needs the link-layer address of its
+# next hop, found by ARP (or neighbour discovery) for the address the route gives (help.mikrotik.com: Routing
+# Decision: a non point-to-point interface gateway cannot reach destinations several hops away).
+BROADCAST_KINDS = {
+    "ethernet": "Ethernet port", "bridge": "bridge", "vlan": "VLAN interface", "bonding": "bonding interface",
+    "wireless": "wireless interface", "wifi": "wifi interface", "vrrp": "VRRP interface",
+    "macvlan": "MACVLAN interface", "veth": "veth interface", "eoip": "EoIP tunnel (Ethernet over IP)",
+    "vxlan": "VXLAN interface",
+}
+_BUILTIN_BROADCAST = ("ether", "sfp", "qsfp", "combo", "wlan", "wifi")
 
 
 def is_builtin_interface(name: str) -> bool:
@@ -200,6 +226,56 @@ class Facts:
     def interface_exists(self, name: str) -> bool:
         return name in self.interfaces or is_builtin_interface(name) or name in self.interface_lists
 
+    def broadcast_kind(self, name: str) -> str | None:
+        """What an Ethernet-like (not point-to-point) interface is, for
+        messages; None when it is point-to-point, layer 3, or unknown."""
+        found = self.interfaces.get(name)
+        if found is not None:
+            if found.kind == "ovpn-client" and found.item is not None and found.item.get("mode") == "ethernet":
+                return "OpenVPN tunnel in Ethernet mode"
+            return BROADCAST_KINDS.get(found.kind)
+        if is_builtin_interface(name) and name.startswith(_BUILTIN_BROADCAST):
+            return "wireless interface" if name.startswith(("wlan", "wifi")) else "Ethernet port"
+        return None
+
+    @cached_property
+    def routeros_version(self) -> tuple[int, int] | None:
+        """(major, minor) from the export header (``by RouterOS 6.49.6``), or
+        None when the file does not say."""
+        found = EXPORT_HEADER.search(self.device.source.text[:2048])
+        return (int(found.group(1)), int(found.group(2))) if found else None
+
+    @cached_property
+    def routeros_major(self) -> int:
+        """The RouterOS major version whose behaviour applies: the export
+        header's, else 6 when the file uses what only RouterOS 6 has (routes
+        with ``routing-mark``, ``V6_ONLY_MENUS``), else 7."""
+        version = self.routeros_version
+        if version is not None:
+            return version[0]
+        if any(self.device.items(menu) for menu in V6_ONLY_MENUS):
+            return 6
+        if any(i.arg("routing-mark") for i in self.device.items("/ip route")):
+            return 6
+        return 7
+
+    def interface_down(self, name: str) -> str | None:
+        """Why the interface ``name`` cannot run (it, or the interface it
+        rides on, is disabled), or None.  Unknown names are not down: the
+        reference checks report them."""
+        seen: set[str] = set()
+        current = name
+        while current and current not in seen:
+            seen.add(current)
+            found = self.interfaces.get(current)
+            if found is None or found.item is None:
+                return None
+            if found.item.disabled:
+                return f"{current} is disabled" if current == name else f"{name} runs on {current}, which is disabled"
+            carrier = CARRIED_BY.get(found.kind)
+            current = found.item.get(carrier) if carrier else None
+        return None
+
     @cached_property
     def interface_lists(self) -> dict[str, Item]:
         out = {"all": None, "none": None, "dynamic": None, "static": None}
@@ -259,13 +335,13 @@ class Facts:
         out: list[RouteFact] = []
         for fact in self.addresses:
             if fact.iface.version == 4:
-                out.append(RouteFact(fact.network, [fact.interface], 0, 10, 10, "connected", fact.item, fact.interface))
+                out.append(self.connected_route(fact, fact.network))
         for item in self.device.items("/ip route"):
             dst = parse_network(item.get("dst-address", "0.0.0.0/0"))
             if dst is not None:
                 out.append(static_route(item, dst))
         for item in self.device.items("/interface pppoe-client"):
-            if item.flag("add-default-route") and not item.disabled and item.name:
+            if item.flag("add-default-route") and not item.disabled and item.name and not self.interface_down(item.name):
                 out.append(
                     RouteFact(
                         ipaddress.ip_network("0.0.0.0/0"), [item.name], to_int(item.get("default-route-distance"), 1),
@@ -273,7 +349,8 @@ class Facts:
                     )
                 )
         for item in self.device.items("/ip dhcp-client"):
-            if item.flag("add-default-route", True) and not item.disabled and item.get("interface"):
+            iface = item.get("interface")
+            if item.flag("add-default-route", True) and not item.disabled and iface and not self.interface_down(iface):
                 out.append(
                     RouteFact(
                         ipaddress.ip_network("0.0.0.0/0"), [], to_int(item.get("default-route-distance"), 1),
@@ -282,6 +359,15 @@ class Facts:
                     )
                 )
         return out
+
+    def connected_route(self, fact: AddressFact, dst) -> RouteFact:
+        """The connected route of an address: it exists only while the
+        interface can run (help.mikrotik.com: Routing Decision, "Connected
+        Networks"); on a disabled interface it is kept, disabled, with the
+        reason in ``note``."""
+        down = self.interface_down(fact.interface)
+        return RouteFact(dst, [fact.interface], 0, 10, 5, "connected", fact.item, fact.interface,
+                         disabled=down is not None, note=down or "")
 
     @cached_property
     def wan_interfaces(self) -> set[str]:

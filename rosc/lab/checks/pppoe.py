@@ -77,8 +77,9 @@ def pppoe_service_name_mismatch(ctx):
             f"{client_label(client)} asks for service {client.service!r}, but no PPPoE server it reaches offers it "
             f"({offered})",
             notes=[
-                "A client with a service-name only accepts servers that offer that service; a client with no "
-                f"service-name takes any server ({PPPOE_DOC}).",
+                "A server answers a PADI whose service-name matches its own, or that carries none; so a client "
+                "with a service-name finds only servers that offer exactly that name (a server without a "
+                f"service-name does not answer it), and a client with none takes any server ({PPPOE_DOC}).",
             ],
             fix=f"set service-name={close[0] if close else (offers[0] if offers else '')}"
             + (" (or remove service-name to accept any server)"),
@@ -87,13 +88,30 @@ def pppoe_service_name_mismatch(ctx):
 
 @rule(
     "LAB012", "pppoe-authentication-fails", area="lab", severity=Severity.ERROR, scope="lab",
-    summary="A PPPoE client's user is not a secret of its server, or the password does not match",
+    summary="A PPPoE client's login fails: no common authentication method, an unknown user, the password",
 )
 def pppoe_authentication_fails(ctx):
-    for failure in _failures(ctx, {"unknown-user", "wrong-password", "service-not-allowed", "secret-disabled"}):
+    for failure in _failures(ctx, {"unknown-user", "wrong-password", "service-not-allowed", "secret-disabled",
+                                   "no-common-auth"}):
         client = failure.client
         servers = failure.servers
         names = ", ".join(dict.fromkeys(s.device for s in servers))
+        if failure.reason == "no-common-auth":
+            offered = ", ".join(f"{s.device}: authentication={','.join(s.authentication)}" for s in servers)
+            yield ctx.finding(
+                client.device,
+                client.item.node("allow") if client.item.arg("allow") is not None else client.item.node("user"),
+                f"{client_label(client)} allows {','.join(client.allow)}, which no PPPoE server it reaches "
+                f"accepts ({offered}): the login never starts",
+                notes=[
+                    "The server's authentication and the client's allow list the methods each side accepts "
+                    "(default: mschap2, mschap1, chap, pap); LCP must agree on one of them before any user or "
+                    f"password is checked ({PPPOE_DOC}: Authentication (CHAP/PAP) stage; {AAA_DOC}).",
+                ],
+                fix="give both sides a common method: add it to the client's allow or to the server's "
+                "authentication (prefer mschap2 or chap over pap)",
+            )
+            continue
         if failure.reason == "unknown-user":
             known = []
             for s in servers:
