@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lint_helpers import diags, findings, only, pointed
+from lint_helpers import diags, only, pointed
 
 # A home/small-office router as /export writes it: DHCP client uplink, LAN bridge with a DHCP server that hands
 # out the router as DNS, a printer with a static lease.

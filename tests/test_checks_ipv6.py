@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lint_helpers import diags, findings, only, pointed
+from lint_helpers import diags, only, pointed
 
 # A home router with native IPv6: a DHCPv6 client that gets a /56 delegated, the LAN's /64 from it, SLAAC.
 HOME6 = """\

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 
-import pytest
 from click.testing import CliRunner
 
 from rosc.cli.main import main

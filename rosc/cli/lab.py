@@ -19,7 +19,7 @@ import click
 from rich.table import Table
 
 from rosc.cli.options import apply_target_version, target_version_option
-from rosc.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, console, error, fail, plain
+from rosc.cli.output import EXIT_FINDINGS, EXIT_OK, console, error, fail, plain
 from rosc.diagnostics import Severity
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.format.emitter import INDENT, Layout, layout
-from rosc.format.equivalence import signature, statement_signature
+from rosc.format.equivalence import statement_signature
 from rosc.syntax.parser import parse_bytes, parse_fragment, parse_text
 from rosc.syntax.problems import WARNING_CODES
 from rosc.syntax.source import Source

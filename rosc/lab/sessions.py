@@ -29,9 +29,9 @@ import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rosc.lab.session_addresses import AUTH_METHODS, next_free, pool_contains, pool_size, session_address
+from rosc.lab.session_addresses import AUTH_METHODS, next_free, pool_contains, session_address
 from rosc.lab.session_addresses import methods as _methods
-from rosc.lab.topology import LabDevice, Topology
+from rosc.lab.topology import Topology
 from rosc.lab.wireguard_keys import public_key
 from rosc.model.device import Item
 from rosc.model.facts import AddressFact, parse_ip, parse_network, split_list, to_int

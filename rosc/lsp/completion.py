@@ -28,7 +28,6 @@ from rosc.lsp.vocabulary_queries import (
     missing_in,
     offered_values,
     param_type,
-    versions_of,
 )
 
 _KIND_ITEM = {

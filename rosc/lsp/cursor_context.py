@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rosc.lsp.document import Analysis
-from rosc.lsp.vocabulary_queries import is_menu, menu_tree, vocabulary
+from rosc.lsp.vocabulary_queries import is_menu, vocabulary
 from rosc.syntax.tree import (
     Arg,
     Block,

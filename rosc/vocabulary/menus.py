@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 
 from rosc.vocabulary.compiled import GenArg, GenMenu
 from rosc.vocabulary.overlay import IMPLICIT_LIST_PARAMS, OverlayMenu
-from rosc.vocabulary.value_types import Enum, ListOf, PairOf, RangeOf, Ref, Type, Union, check, parse_type
+from rosc.vocabulary.value_types import ListOf, PairOf, RangeOf, Ref, Type, Union, check, parse_type
 from rosc.vocabulary.versions import ALWAYS, Life
 
 _LIST_VERBS = frozenset("add comment disable edit enable export find get move print remove set unset".split())

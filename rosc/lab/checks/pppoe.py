@@ -15,7 +15,8 @@ from rosc.lab.checks.common import (
     item_line,
     which_run,
 )
-from rosc.lab.sessions import PppoeSession, pool_size
+from rosc.lab.session_addresses import pool_size
+from rosc.lab.sessions import PppoeSession
 from rosc.model.facts import parse_ip
 
 
