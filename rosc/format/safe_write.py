@@ -201,7 +201,7 @@ def _replace(original: ReadFile, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_folder(real.parent)
+    fsync_folder(real.parent)
 
 
 def _rewrite_in_place(original: ReadFile, data: bytes) -> None:
@@ -220,7 +220,7 @@ def _rewrite_in_place(original: ReadFile, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        _fsync_folder(real.parent)
+        fsync_folder(real.parent)
         target = os.open(real, os.O_RDWR | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
         try:
             opened = os.fstat(target)
@@ -249,7 +249,7 @@ def _overwrite(fd: int, data: bytes) -> None:
     os.fsync(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (where the platform allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

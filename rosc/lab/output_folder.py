@@ -27,6 +27,8 @@ import shutil
 import stat
 from pathlib import Path
 
+from rosc.format.safe_write import fsync_folder
+
 MARKER = ".rosc-build"
 _MARKER_HEAD = "# written by `rosc build`; the next build replaces this folder and the files listed here\n"
 
@@ -83,19 +85,6 @@ def _write_file(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2); False where that is not available."""
     try:
@@ -126,7 +115,7 @@ def write_folder(target: Path, files: list[tuple[str, str]]) -> list[Path]:
         for name, text in files:
             _write_file(stage / name, text)
         _write_file(stage / MARKER, _MARKER_HEAD + "".join(f"{n}\n" for n in names))
-        _fsync_folder(stage)
+        fsync_folder(stage)
         if os.path.lexists(real):
             os.chmod(stage, stat.S_IMODE(os.stat(real).st_mode))
             if _exchange(stage, real):
@@ -146,5 +135,5 @@ def write_folder(target: Path, files: list[tuple[str, str]]) -> list[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    _fsync_folder(real.parent)
+    fsync_folder(real.parent)
     return [Path(target) / name for name in names]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rosc.lsp.document import Analysis
 from rosc.lsp.vocabulary_queries import is_menu, vocabulary
+from rosc.syntax.menu_context import join_menu
 from rosc.syntax.tree import (
     Arg,
     Block,
@@ -33,17 +34,6 @@ SCRIPT_COMMANDS = sorted(
     :set :terminal :time :timestamp :toarray :tobool :toid :toip :toip6 :tonum :tostr :totime :typeof
     :while :jobname :convert""".split()
 )
-
-
-def _join(menu: tuple[str, ...], words) -> tuple[str, ...]:
-    out = list(menu)
-    for word in words:
-        if word == "..":
-            if out:
-                out.pop()
-        else:
-            out.append(word)
-    return tuple(out)
 
 
 def context_at(body: list, offset: int, current: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -160,7 +150,7 @@ def resolve_words(base: tuple[str, ...], words: list[str], absolute: bool):
             menu = menu + (step.name,)
             i += 1
             continue
-        candidate = _join(menu, [words[i]])
+        candidate = join_menu(menu, [words[i]])
         if is_menu(candidate) or (words[i] == ".." and menu):
             menu = candidate
             i += 1

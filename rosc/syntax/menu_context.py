@@ -156,7 +156,7 @@ class _Resolver:
         if stopped:
             best = self.fallback(cmd, words, written, elements, best)
         cmd.path = tuple(full[:best]) + tuple(words[len(full[:best]) : best])
-        cmd.menu = _join(base, cmd.path)
+        cmd.menu = join_menu(base, cmd.path)
         if best:
             cmd.path_end = ends[best - 1]
         consumed = best
@@ -246,7 +246,7 @@ class _Resolver:
             self.problems.append(mapped(problem, position, where))
 
 
-def _join(a: tuple[str, ...], b) -> tuple[str, ...]:
+def join_menu(a: tuple[str, ...], b) -> tuple[str, ...]:
     """Join menu words, applying `..` (one level up)."""
     out = list(a)
     for word in b:
