@@ -65,6 +65,17 @@ MANGLE_PASSTHROUGH = frozenset({
     "mark-packet", "mark-connection", "mark-routing", "change-mss", "change-dscp", "change-ttl", "set-priority",
     "clear-df", "strip-ipv4-options", "route",
 })
+# Matchers on what rules of the same walk can change: marks (mark-*), DSCP, TTL, MSS and priority
+# (change-*, set-priority), and address lists rosc cannot resolve (add-*-to-address-list).
+MUTABLE = frozenset({
+    "connection-mark", "packet-mark", "routing-mark", "dscp", "ttl", "tcp-mss", "priority", "src-address-list",
+    "dst-address-list", "hotspot",
+})
+# Actions that change what a MUTABLE matcher sees (a jump may run any of them).
+MUTATING = frozenset({
+    "jump", "mark-packet", "mark-connection", "mark-routing", "change-dscp", "change-ttl", "change-mss",
+    "set-priority", "add-src-to-address-list", "add-dst-to-address-list", "strip-ipv4-options", "clear-df",
+})
 # Actions rosc does not know the end of (socksify hands the packet elsewhere): neither terminal nor covering.
 UNCLEAR = frozenset({"socksify", "notrack"})
 
@@ -141,6 +152,22 @@ class Rule:
     def unconditional(self) -> bool:
         """The rule matches every packet of its chain."""
         return self.exact and all(self.dim(d).contains(universe(d, self.family)) for d in self.space)
+
+    @property
+    def mutable(self) -> bool:
+        """Whether an opaque matcher of the rule reads something an earlier rule
+        of the same walk may change (a mark, an address list filled at run time):
+        the rule then proves nothing about a rule after such a change."""
+        for dim in self.space.values():
+            for key in dim.opaque:
+                if key[0] in MUTABLE:
+                    return True
+        return False
+
+    @property
+    def mutating(self) -> bool:
+        """Whether the rule may change what a ``mutable`` rule reads."""
+        return self.action in MUTATING
 
     def node(self, name: str | None = None):
         return self.item.node(name)
