@@ -15,6 +15,7 @@ parent=global; FastTrack works only with the main routing table).
 from __future__ import annotations
 
 from rosc.checks.firewall_lookup import line_of, rules
+from rosc.checks.firewall_probe import TERMINAL, Packet, match
 from rosc.checks.registry import rule
 from rosc.diagnostics import Severity
 from rosc.model.device import literal
@@ -84,18 +85,27 @@ def _fasttracks(ctx):
     """Enabled fasttrack-connection rules that cover every established
     connection of the traffic they see."""
     out = []
+    lists = rules(ctx).lists
     for menu in ("/ip firewall filter", "/ip firewall mangle"):
         table = rules(ctx).table(menu)
         if not table.decidable:
             continue
-        for item in table.items:
-            if item.get("action") != "fasttrack-connection" or item.get("chain") != "forward":
+        chain = table.chains.get("forward", [])
+        for index, item in enumerate(chain):
+            if item.get("action") != "fasttrack-connection":
                 continue
+            if _taken_before(chain[:index], lists):
+                continue  # an earlier rule decides for every established packet: this one never runs (FW001)
             if all(name in BROAD for name in item.props) and not any(
                 (item.get(p) or "").startswith("!") for p in item.props
             ):
                 out.append(item)
     return out
+
+
+def _taken_before(earlier, lists) -> bool:
+    packet = Packet(state="established")
+    return any(i.get("action", "accept") in TERMINAL and match(i, packet, lists) is True for i in earlier)
 
 
 def _mangle_marks(ctx, action: str, chains=None):
