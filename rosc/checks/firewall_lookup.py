@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rosc.checks.routing_analysis import analyse, describe
 from rosc.model.device import Device, Item, literal
-from rosc.model.firewall.policy import policy
+from rosc.model.firewall.lists import InterfaceLists
 from rosc.model.facts import EXPORT_HEADER, parse_network, parse_range
 
 TABLES = {
@@ -41,6 +41,34 @@ class Table:
     items: list[Item] = field(default_factory=list)  # every enabled rule
     decidable: bool = True  # the file's order and chains are the router's
     computed: bool = False  # some rule's value is computed by the script
+    parsed: dict = field(default_factory=dict)  # address text -> address_set(text), for this run's walks
+    hosts: dict = field(default_factory=dict)  # chain -> [(rule, the single dst host it is limited to, or None)]
+
+    def address(self, text: str):
+        try:
+            return self.parsed[text]
+        except KeyError:
+            value = self.parsed[text] = address_set(text)
+            return value
+
+    def with_hosts(self, chain: str) -> list:
+        """The chain's rules, each with the one destination address its
+        ``dst-address`` (not negated) limits it to and the ports its
+        ``dst-port`` limits it to: a walk for a packet to another single host
+        or port skips it without matching."""
+        try:
+            return self.hosts[chain]
+        except KeyError:
+            from rosc.checks.firewall_probe import ports_of
+
+            out = []
+            for item in self.chains.get(chain, ()):
+                got = self.address(item.get("dst-address") or "")
+                port = item.get("dst-port") or ""
+                ports = None if port.startswith("!") else ports_of(port) if port else None
+                out.append((item, got if got is not None and got[1] == got[2] else None, ports))
+            value = self.hosts[chain] = out
+            return value
 
     @property
     def builtin(self) -> tuple[str, ...]:
@@ -86,7 +114,7 @@ def _firewall(run) -> Firewall:
             table.chains.setdefault(chain, []).append(item)
             table.items.append(item)
         tables[menu] = table
-    lists = _Lists(run.shared(policy).interface_lists,
+    lists = _Lists(InterfaceLists(device),
                    uncertain=bool(scripted & set(LIST_MENUS)) or bool(unresolved & set(LIST_MENUS)))
     export = EXPORT_HEADER.search(device.source.text[:2048]) is not None
     return Firewall(tables, scripted, export, lists)

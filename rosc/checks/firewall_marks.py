@@ -28,14 +28,19 @@ BROAD = frozenset({"chain", "action", "comment", "disabled", "log", "log-prefix"
                    "protocol"})
 
 
-def _entered_from(table, chain: str) -> set[str]:
-    """The built-in chains whose packets can reach ``chain`` through jumps."""
-    if chain in table.builtin:
-        return {chain}
+def _callers(table) -> dict[str, set[str]]:
+    """chain -> the chains that jump to it."""
     callers: dict[str, set[str]] = {}
     for item in table.items:
         if item.get("action") == "jump" and item.get("jump-target"):
             callers.setdefault(item.get("jump-target"), set()).add(item.get("chain"))
+    return callers
+
+
+def _entered_from(table, callers, chain: str) -> set[str]:
+    """The built-in chains whose packets can reach ``chain`` through jumps."""
+    if chain in table.builtin:
+        return {chain}
     out, todo, seen = set(), [chain], set()
     while todo:
         current = todo.pop()
@@ -58,10 +63,13 @@ def mark_routing_after_routing(ctx):
         table = firewall.table(menu)
         if not table.decidable:
             continue
+        callers: dict[str, set[str]] | None = None
         for item in table.items:
             if item.get("action") != "mark-routing":
                 continue
-            entered = _entered_from(table, item.get("chain"))
+            if callers is None:
+                callers = _callers(table)
+            entered = _entered_from(table, callers, item.get("chain"))
             if not entered or entered & ROUTING_CHAINS:
                 continue
             where = ", ".join(sorted(entered))

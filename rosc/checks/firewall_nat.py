@@ -53,7 +53,8 @@ def _known_networks(ctx) -> list:
             out.append(route.dst)
     for pool in ctx.facts.pools.values():
         for lo, hi in pool.ranges:
-            out.extend(ipaddress.summarize_address_range(lo, hi))
+            if lo <= hi:  # a reversed range is POOL's finding, and holds no address
+                out.extend(ipaddress.summarize_address_range(lo, hi))
     for menu, params in (("/ppp secret", ("remote-address",)), ("/ppp profile", ("remote-address",)),
                          ("/interface wireguard peers", ("allowed-address",)),
                          ("/ip ipsec policy", ("src-address", "dst-address")),

@@ -7,7 +7,10 @@ matching rule with a terminal action decides, ``jump`` enters a chain,
 ``return`` comes back, the end of a jumped-to chain returns); each rule
 matches (True), cannot match (False) or may match (None: a matcher rosc does
 not model, or a matcher that holds for part of the class).  A verdict is
-*certain* only when no earlier rule that may match could have decided.
+*certain* only when no earlier rule that may match could have decided; the
+walk stops at the first rule that may decide (every check asks for a certain
+verdict), and skips rules limited to another single destination host, so a
+walk costs a comparison per rule, not a match.
 """
 
 from __future__ import annotations
@@ -59,10 +62,15 @@ class Verdict:
     certain: bool
 
 
-def walk(table: Table, chain: str, packet: Packet, lists: dict, depth: int = 0) -> Verdict:
-    uncertain = False
-    for item in table.chains.get(chain, ()):
-        matched = match(item, packet, lists)
+def walk(table: Table, chain: str, packet: Packet, lists, depth: int = 0) -> Verdict:
+    host = packet.dst if packet.dst is not None and packet.dst[1] == packet.dst[2] else None
+    port = packet.dst_port
+    for item, only, ports in table.with_hosts(chain):
+        if host is not None and only is not None and only != host:
+            continue  # limited to another destination host: cannot match
+        if port is not None and ports is not None and not any(lo <= port <= hi for lo, hi in ports):
+            continue  # limited to other destination ports
+        matched = match(item, packet, lists, table)
         if matched is False:
             continue
         action = item.get("action", "accept")
@@ -71,29 +79,25 @@ def walk(table: Table, chain: str, packet: Packet, lists: dict, depth: int = 0) 
             if not target or depth >= MAX_DEPTH:
                 return Verdict(None, item, False)
             inner = walk(table, target, packet, lists, depth + 1)
+            if not inner.certain:
+                return inner
             decided = inner.action not in (None, "return")
             if matched is True and decided:
-                return Verdict(inner.action, inner.item, inner.certain and not uncertain)
-            if decided or not inner.certain:
-                uncertain = True
+                return inner
+            if decided:
+                return Verdict(None, item, False)  # the jump may decide
             continue
         if action == "return":
-            if matched is True:
-                return Verdict("return", item, not uncertain)
-            uncertain = True
-            continue
+            return Verdict("return", item, matched is True)
         if action in TERMINAL:
-            if matched is True:
-                return Verdict(action, item, not uncertain)
-            uncertain = True
-            continue
+            return Verdict(action, item, matched is True)
         if action in NON_TERMINAL:
             continue
-        uncertain = True  # marks, notrack, route...: rosc does not follow what they change
-    return Verdict(None, None, not uncertain)
+        return Verdict(None, item, False)  # marks, notrack, route...: rosc does not follow what they change
+    return Verdict(None, None, True)
 
 
-def match(item: Item, packet: Packet, lists: dict) -> bool | None:
+def match(item: Item, packet: Packet, lists, table: Table | None = None) -> bool | None:
     result: bool | None = True
     for name in item.props:
         if name in NEUTRAL:
@@ -102,7 +106,7 @@ def match(item: Item, packet: Packet, lists: dict) -> bool | None:
         if value is None:
             return None
         negated = value.startswith("!")
-        got = _one(name, value[1:] if negated else value, packet, lists)
+        got = _one(name, value[1:] if negated else value, packet, lists, table)
         if got is not None and negated:
             got = not got
         if got is False:
@@ -112,7 +116,7 @@ def match(item: Item, packet: Packet, lists: dict) -> bool | None:
     return result
 
 
-def _one(name: str, value: str, packet: Packet, lists: dict) -> bool | None:
+def _one(name: str, value: str, packet: Packet, lists, table: Table | None) -> bool | None:
     if name in ("in-interface", "out-interface"):
         iface = packet.in_interface if name == "in-interface" else packet.out_interface
         if iface is None or value.startswith("all-") or "*" in value:
@@ -129,7 +133,8 @@ def _one(name: str, value: str, packet: Packet, lists: dict) -> bool | None:
             return None
         return iface in members
     if name in ("src-address", "dst-address"):
-        return _covers(value, packet.src if name == "src-address" else packet.dst)
+        got = table.address(value) if table is not None else address_set(value)
+        return _covers(got, packet.src if name == "src-address" else packet.dst)
     if name == "protocol":
         if packet.protocol is None:
             return None
@@ -161,8 +166,7 @@ def _one(name: str, value: str, packet: Packet, lists: dict) -> bool | None:
     return None
 
 
-def _covers(value: str, wanted: tuple[int, int, int] | None) -> bool | None:
-    got = address_set(value)
+def _covers(got: tuple[int, int, int] | None, wanted: tuple[int, int, int] | None) -> bool | None:
     if got is None:
         return None
     version, lo, hi = got
