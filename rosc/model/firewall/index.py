@@ -7,9 +7,13 @@ under one key of its most selective matcher:
   CIDR prefix; for ports and protocols the same over 16 or 8 bits) that
   holds it: a rule whose set contains another's has a block that contains
   the other's block, so a rule is looked up under its block's supernets
-  only (33 keys for IPv4, 129 for IPv6, 17 for ports);
+  only, of the lengths some rule was filed under;
 * a finite set of interfaces under each of its names: a rule that covers
   another holds every one of the other's names, so one name is enough.
+
+The key is the matcher whose bucket holds the fewest rules so far (ties:
+the narrowest block for its width), so a matcher many rules share (one
+uplink interface, one port range) does not gather them all in one bucket.
 
 A rule with no such matcher goes to a short list every lookup reads.  Each
 candidate is then checked exactly with ``Rule.covers``.  ``epoch`` counts
@@ -38,16 +42,6 @@ def _block(ranges: Ranges, bits: int) -> tuple[int, int] | None:
     return length, (lo >> (bits - length)) << (bits - length) if length < bits else lo
 
 
-def _supernets(ranges: Ranges, bits: int):
-    block = _block(ranges, bits)
-    if block is None:
-        return
-    length, first = block
-    for size in range(length, -1, -1):
-        shift = bits - size
-        yield size, (first >> shift) << shift if shift else first
-
-
 class CoverIndex:
     """``add(rule)`` terminal rules in chain order; ``covering(rule)`` the
     earlier ones that provably cover ``rule``, in order."""
@@ -58,6 +52,7 @@ class CoverIndex:
         self._names: dict[tuple, list[Rule]] = {}
         self._general: list[Rule] = []
         self._epoch: dict[int, int] = {}
+        self._sizes: dict[str, set[int]] = {}  # dimension -> the block lengths filed under it
 
     def _bits(self, dim: str, bits: int | None) -> int:
         return bits if bits is not None else _BITS[self.family]
@@ -66,23 +61,33 @@ class CoverIndex:
         if rule.undecidable:
             return  # covers nothing
         self._epoch[id(rule)] = epoch
+        options = []  # (bucket size now, -selectivity, kind, dim, key)
         for dim, bits in RANGE_DIMS:
             constraint = rule.space.get(dim)
             if constraint is None or constraint.opaque or type(constraint.known) is not Ranges:
                 continue
-            block = _block(constraint.known, self._bits(dim, bits))
+            width = self._bits(dim, bits)
+            block = _block(constraint.known, width)
             if block is not None and block[0] > 0:
-                self._ranges.setdefault((dim, *block), []).append(rule)
-                return
+                key = (dim, *block)
+                options.append((len(self._ranges.get(key, ())), -block[0] / width, "range", key))
         for dim in NAME_DIMS:
             constraint = rule.space.get(dim)
             if constraint is None or constraint.opaque or type(constraint.known) is not Names or constraint.known.co:
                 continue
-            for name in constraint.known.names:
-                self._names.setdefault((dim, name), []).append(rule)
             if constraint.known.names:
-                return
-        self._general.append(rule)
+                size = max(len(self._names.get((dim, n), ())) for n in constraint.known.names)
+                options.append((size, -1.0, "names", (dim, tuple(sorted(constraint.known.names)))))
+        if not options:
+            self._general.append(rule)
+            return
+        _size, _score, kind, key = min(options)
+        if kind == "range":
+            self._ranges.setdefault(key, []).append(rule)
+            self._sizes.setdefault(key[0], set()).add(key[1])
+        else:
+            for name in key[1]:
+                self._names.setdefault((key[0], name), []).append(rule)
 
     def covering(self, rule: Rule, epoch: int = 0) -> list[Rule]:
         found: dict[int, Rule] = {}
@@ -90,9 +95,19 @@ class CoverIndex:
             if candidate.covers(rule):
                 found[id(candidate)] = candidate
         for dim, bits in RANGE_DIMS:
-            known = rule.dim(dim).known
-            for size, first in _supernets(known, self._bits(dim, bits)):
-                for candidate in self._ranges.get((dim, size, first), ()):
+            sizes = self._sizes.get(dim)
+            if not sizes:
+                continue
+            width = self._bits(dim, bits)
+            block = _block(rule.dim(dim).known, width)
+            if block is None:
+                continue
+            length, first = block
+            for size in sizes:
+                if size > length:
+                    continue
+                shift = width - size
+                for candidate in self._ranges.get((dim, size, (first >> shift) << shift), ()):
                     if id(candidate) not in found and candidate.covers(rule):
                         found[id(candidate)] = candidate
         for dim in NAME_DIMS:

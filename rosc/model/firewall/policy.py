@@ -58,6 +58,7 @@ class Policy:
         self._undecidable: set[tuple[int, str]] = set()
         unresolved = {c.menu_path for c in device.unresolved}
         source = device.source
+        cache: dict = {}  # (matcher, text, family) -> its constraint: rule sets repeat their values
         for family in FAMILIES:
             for table in TABLES:
                 menu = menu_of(table, family)
@@ -75,7 +76,7 @@ class Policy:
                     line = source.line_col(node.start)[0] if node is not None else 0
                     index = counts.get(chain, 0)
                     counts[chain] = index + 1
-                    rule = build_rule(item, family, table, chain, index, line, self)
+                    rule = build_rule(item, family, table, chain, index, line, self, cache)
                     key = (family, table, chain)
                     if key not in self.chains:
                         self.chains[key] = Chain(family, table, chain)

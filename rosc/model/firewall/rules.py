@@ -98,8 +98,12 @@ def _universe(dim: str, family: int):
     return frozenset({"*"})  # "other": only opaque constraints
 
 
+_UNIVERSES = {(dim, family): Dim(_universe(dim, family)) for dim in DIMENSIONS for family in (4, 6)}
+
+
 def universe(dim: str, family: int) -> Dim:
-    return Dim(_universe(dim, family))
+    """The constraint that lets every packet through (immutable, shared)."""
+    return _UNIVERSES[(dim, family)]
 
 
 def complement(known, dim: str, family: int):
@@ -173,7 +177,8 @@ class Rule:
         return self.item.node(name)
 
     def dim(self, name: str) -> Dim:
-        return self.space.get(name) or universe(name, self.family)
+        found = self.space.get(name)
+        return found if found is not None else _UNIVERSES[(name, self.family)]
 
     def matches(self, packet: dict[str, Dim]) -> Match:
         """YES when every packet of ``packet`` (a packet or a class of them,
@@ -194,8 +199,10 @@ class Rule:
         """Provably every packet ``other`` matches is matched by this rule."""
         if self.undecidable or self.family != other.family:
             return False
+        theirs = other.space
         for name, dim in self.space.items():
-            if not dim.contains(other.dim(name)):
+            found = theirs.get(name)
+            if not dim.contains(found if found is not None else _UNIVERSES[(name, self.family)]):
                 return False
         return True
 
@@ -223,8 +230,10 @@ _ADDRESSES = {"src-address": "src", "dst-address": "dst"}
 _ADDRESS_LISTS = {"src-address-list": "src", "dst-address-list": "dst"}
 
 
-def build_rule(item: Item, family: int, table: str, chain: str, index: int, line: int, lists) -> Rule:
-    """The rule of ``item``; ``lists`` is the ``Policy`` (interface and address lists)."""
+def build_rule(item: Item, family: int, table: str, chain: str, index: int, line: int, lists,
+               cache: dict | None = None) -> Rule:
+    """The rule of ``item``; ``lists`` is the ``Policy`` (interface and address lists);
+    ``cache`` keeps the sets of matcher texts already read (rules repeat them)."""
     action = item.get("action") or "accept"
     rule = Rule(item, family, table, chain, index, action, line)
     for name, arg in item.props.items():
@@ -239,14 +248,22 @@ def build_rule(item: Item, family: int, table: str, chain: str, index: int, line
         if name in STATEFUL:
             rule.undecidable.append(f"{name} depends on counters or chance")
             continue
-        dim, known, opaque = _constraint(name, body, negated, family, lists)
-        if dim is None:
+        cache_key = (name, text, family)
+        cached = cache.get(cache_key) if cache is not None else None
+        if cached is None:
+            dim, known, opaque = _constraint(name, body, negated, family, lists)
+            if dim is None:
+                cached = ("other", Dim(frozenset({"*"}), frozenset({(name, text)})), True)
+            else:
+                if known is not None and negated:
+                    known = complement(known, dim, family)
+                cached = (dim, Dim(known if known is not None else _universe(dim, family), opaque), False)
+            if cache is not None:
+                cache[cache_key] = cached
+        dim, constraint, unmodelled = cached
+        if unmodelled:
             rule.opaque.append(name)
-            _narrow(rule, "other", Dim(frozenset({"*"}), frozenset({(name, text)})))
-            continue
-        if known is not None and negated:
-            known = complement(known, dim, family)
-        _narrow(rule, dim, Dim(known if known is not None else _universe(dim, family), opaque))
+        _narrow(rule, dim, constraint)
     return rule
 
 

@@ -78,6 +78,9 @@ class Ranges:
 
     def contains(self, other: "Ranges") -> bool:
         """``other`` ⊆ ``self``."""
+        if len(self.spans) == 1:
+            lo, hi = self.spans[0]
+            return all(lo <= a and b <= hi for a, b in other.spans)
         return self.intersect(other).spans == other.spans
 
     def disjoint(self, other: "Ranges") -> bool:
@@ -163,7 +166,16 @@ class Dim:
     def contains(self, other: "Dim") -> bool:
         """Provably ``other`` ⊆ ``self``: every opaque constraint of ``self``
         is one of ``other``'s and the known sets nest."""
-        return self.opaque <= other.opaque and (_empty(other.known) or _contains(self.known, other.known))
+        if self.opaque and not self.opaque <= other.opaque:
+            return False
+        mine, theirs = self.known, other.known
+        if type(mine) is Ranges and len(mine.spans) == 1:  # the common case, inlined
+            lo, hi = mine.spans[0]
+            for a, b in theirs.spans:
+                if a < lo or b > hi:
+                    return False
+            return True
+        return _empty(theirs) or _contains(mine, theirs)
 
     def disjoint(self, other: "Dim") -> bool:
         """Provably no packet is in both (opaque constraints cannot prove it)."""
