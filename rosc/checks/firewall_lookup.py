@@ -165,10 +165,14 @@ def _names(text: str | None) -> list[str]:
 def uplinks(ctx) -> dict[str, str]:
     """Interface -> how the main table's active IPv4 default routes leave
     through it (``the default route added by PPPoE client pppoe-out1``)."""
-    return ctx.shared(_uplinks)
+    return ctx.shared(uplinks_of_run)
 
 
-def _uplinks(run) -> dict[str, str]:
+def _uplinks_of(run) -> dict[str, str]:
+    return run.shared(uplinks_of_run)
+
+
+def uplinks_of_run(run) -> dict[str, str]:
     analysis = analyse(run)  # a DeviceRun shares like a context
     out: dict[str, str] = {}
     for result in analysis.results:
@@ -187,10 +191,14 @@ def _uplinks(run) -> dict[str, str]:
 def lan_networks(ctx) -> list[tuple[ipaddress.IPv4Network, str]]:
     """(network, interface) of the connected IPv4 networks of interfaces that
     are not uplinks."""
-    ups = uplinks(ctx)
-    wan = ctx.facts.wan_interfaces
+    return ctx.shared(lan_networks_of_run)
+
+
+def lan_networks_of_run(run) -> list[tuple[ipaddress.IPv4Network, str]]:
+    ups = _uplinks_of(run)
+    wan = run.facts.wan_interfaces
     out = []
-    for fact in ctx.facts.addresses:
+    for fact in run.facts.addresses:
         if fact.iface.version == 4 and fact.interface not in ups and fact.interface not in wan:
             out.append((fact.network, fact.interface))
     return out

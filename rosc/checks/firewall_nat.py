@@ -10,8 +10,11 @@ happens before routing and the forward filter, src-nat after).
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_right
 
-from rosc.checks.firewall_lookup import address_set, lan_networks, line_of, rules, uplinks
+from rosc.checks.firewall_lookup import (
+    address_set, lan_networks, lan_networks_of_run, line_of, rules, uplinks, uplinks_of_run,
+)
 from rosc.checks.firewall_probe import Packet, ports_of, walk
 from rosc.checks.registry import rule
 from rosc.checks.routing_analysis import analyse
@@ -40,18 +43,45 @@ def _dynamic_routing(device) -> bool:
     return any(device.items(menu) for menu in DYNAMIC_ROUTING)
 
 
-def _known_networks(ctx) -> list:
-    """Networks this router knows hosts in: connected (not the uplinks),
-    routed (static routes other than defaults), PPP and IPsec pools and
-    peers, WireGuard peers' allowed addresses, IPsec policies."""
-    device = ctx.device
-    ups = uplinks(ctx)
-    out = [net for net, _ in lan_networks(ctx)]
-    out += [a.network for a in ctx.facts.addresses if a.iface.version == 4 and a.interface in ups]
-    for route in analyse(ctx).routes:
+def _known_networks(ctx) -> "Intervals":
+    """Networks this router knows hosts in: connected, routed (static routes
+    other than defaults), PPP and IPsec pools and peers, WireGuard peers'
+    allowed addresses, IPsec policies, address lists (IPv4)."""
+    return ctx.shared(_known)
+
+
+class Intervals:
+    """Merged IPv4 intervals: ``overlaps(lo, hi)`` by bisection."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, nets):
+        merged: list[list[int]] = []
+        for lo, hi in sorted((int(n[0]), int(n[-1])) for n in nets):
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        self.starts = [m[0] for m in merged]
+        self.ends = [m[1] for m in merged]
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def overlaps(self, lo: int, hi: int) -> bool:
+        at = bisect_right(self.starts, hi) - 1
+        return at >= 0 and self.ends[at] >= lo
+
+
+def _known(run) -> Intervals:
+    device = run.device
+    ups = run.shared(uplinks_of_run)
+    out = [net for net, _ in run.shared(lan_networks_of_run)]
+    out += [a.network for a in run.facts.addresses if a.iface.version == 4 and a.interface in ups]
+    for route in analyse(run).routes:
         if route.dst.version == 4 and route.dst.prefixlen > 0 and route.kind != "connected":
             out.append(route.dst)
-    for pool in ctx.facts.pools.values():
+    for pool in run.facts.pools.values():
         for lo, hi in pool.ranges:
             if lo <= hi:  # a reversed range is POOL's finding, and holds no address
                 out.extend(ipaddress.summarize_address_range(lo, hi))
@@ -65,7 +95,7 @@ def _known_networks(ctx) -> list:
                     net = parse_network(part)
                     if net is not None and net.version == 4 and net.prefixlen > 0:
                         out.append(net)
-    return out
+    return Intervals(out)
 
 
 def _unmarked(ctx) -> bool:
@@ -78,12 +108,13 @@ def _unmarked(ctx) -> bool:
 )
 def masquerade_source_not_local(ctx):
     device = ctx.device
-    if _dynamic_routing(device) or (not rules(ctx).export and not ctx.facts.addresses):
+    candidates = [i for i in _nat_rules(ctx, "srcnat", SOURCE_NAT) if i.get("src-address")]
+    if not candidates or _dynamic_routing(device) or (not rules(ctx).export and not ctx.facts.addresses):
         return  # routes learnt at run time, or a script fragment: the router's networks are not in the file
     known = _known_networks(ctx)
     if not known:
         return
-    for item in _nat_rules(ctx, "srcnat", SOURCE_NAT):
+    for item in candidates:
         value = item.get("src-address")
         if not value or value.startswith("!"):
             continue
@@ -91,7 +122,7 @@ def masquerade_source_not_local(ctx):
         if got is None or got[0] != 4:
             continue
         _, lo, hi = got
-        if any(lo <= int(n[-1]) and int(n[0]) <= hi for n in known):
+        if known.overlaps(lo, hi):
             continue
         lans = ", ".join(f"{n} ({i})" for n, i in lan_networks(ctx)[:4]) or "none"
         yield ctx.finding(
@@ -116,14 +147,15 @@ def masquerade_source_not_local(ctx):
 )
 def dst_nat_to_unknown_network(ctx):
     device = ctx.device
-    if _dynamic_routing(device):
+    forwards = _nat_rules(ctx, "dstnat", {"dst-nat"})
+    if not forwards or _dynamic_routing(device):
         return
     analysis = analyse(ctx)
     known = _known_networks(ctx)
     if not rules(ctx).export and not ctx.facts.addresses:
         return  # a script fragment: the router's networks are not in the file
     own = {a.ip for a in ctx.facts.addresses}
-    for item in _nat_rules(ctx, "dstnat", {"dst-nat"}):
+    for item in forwards:
         value = item.get("to-addresses")
         got = address_set(value)
         if got is None or got[0] != 4:
@@ -131,7 +163,7 @@ def dst_nat_to_unknown_network(ctx):
         first = ipaddress.IPv4Address(got[1])
         if first in own or first.is_loopback or analysis.runtime_reachable(first):
             continue
-        if any(first in n for n in known):
+        if known.overlaps(int(first), int(first)):
             continue
         yield ctx.finding(
             item.node("to-addresses"),
@@ -160,8 +192,8 @@ def _probe_interfaces(ctx, item) -> list[str]:
     return [] if iface or name else ups
 
 
-def _interface_of(ctx, address) -> str | None:
-    for net, iface in lan_networks(ctx):
+def _interface_of(lans, address) -> str | None:
+    for net, iface in lans:
         if address in net:
             return iface
     return None
@@ -182,10 +214,12 @@ def _first_port(item) -> int | None:
 def port_forward_dropped(ctx):
     firewall = rules(ctx)
     table = firewall.table(FILTER)
-    if not table.decidable or not table.chains.get("forward"):
+    forwards = _nat_rules(ctx, "dstnat", {"dst-nat"})
+    if not forwards or not table.decidable or not table.chains.get("forward"):
         return
     unmarked = _unmarked(ctx)
-    for item in _nat_rules(ctx, "dstnat", {"dst-nat"}):
+    lans = lan_networks(ctx)
+    for item in forwards:
         target = parse_ip(item.get("to-addresses"))
         if target is None or target.version != 4:
             continue
@@ -194,7 +228,7 @@ def port_forward_dropped(ctx):
             continue
         for iface in _probe_interfaces(ctx, item)[:1]:
             packet = Packet(
-                in_interface=iface, out_interface=_interface_of(ctx, target), src=None,
+                in_interface=iface, out_interface=_interface_of(lans, target), src=None,
                 dst=(4, int(target), int(target)), protocol=protocol, dst_port=_first_port(item),
                 nat=frozenset({"dstnat"}), unmarked=unmarked,
             )
@@ -224,15 +258,17 @@ def port_forward_dropped(ctx):
 def hairpin_nat_missing(ctx):
     firewall = rules(ctx)
     nat = firewall.table(NAT)
-    if not nat.decidable:
+    forwards = _nat_rules(ctx, "dstnat", {"dst-nat"})
+    if not forwards or not nat.decidable:
         return
     own = {a.ip for a in ctx.facts.addresses}
     unmarked = _unmarked(ctx)
-    for item in _nat_rules(ctx, "dstnat", {"dst-nat"}):
+    lans = lan_networks(ctx)
+    for item in forwards:
         target = parse_ip(item.get("to-addresses"))
         if target is None or target.version != 4:
             continue
-        lan = next(((net, i) for net, i in lan_networks(ctx) if target in net), None)
+        lan = next(((net, i) for net, i in lans if target in net), None)
         if lan is None:
             continue
         net, iface = lan
