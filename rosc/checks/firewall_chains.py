@@ -133,8 +133,8 @@ def return_in_builtin_chain(ctx):
                     notes=[
                         "`return` passes control back to the chain the jump came from (help.mikrotik.com: Filter, "
                         "`return`). A built-in chain is entered by the packet flow, not by a jump: a return there "
-                        "ends the chain for the packet as if it had run past the last rule, and the chain's "
-                        "default applies (packets nothing drops are accepted).",
+                        "ends the chain for the packet as if it had run past the last rule: in the filter the "
+                        "packet is accepted, in NAT it is not translated, and the rules below never see it.",
                     ],
                     fix="use action=accept when the matched packets should pass, or move the rule into a custom "
                     "chain that a jump rule enters",

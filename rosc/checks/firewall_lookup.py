@@ -59,8 +59,6 @@ class Table:
         try:
             return self.hosts[chain]
         except KeyError:
-            from rosc.checks.firewall_probe import ports_of
-
             out = []
             for item in self.chains.get(chain, ()):
                 got = self.address(item.get("dst-address") or "")
@@ -232,3 +230,13 @@ def line_of(ctx, item: Item) -> int | None:
 
 def network_of(text: str | None):
     return parse_network(text)
+
+
+def ports_of(text: str) -> list[tuple[int, int]] | None:
+    out = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        if not lo.isdigit() or (hi and not hi.isdigit()):
+            return None
+        out.append((int(lo), int(hi or lo)))
+    return out

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rosc.checks.firewall_lookup import Table, address_set
+from rosc.checks.firewall_lookup import Table, address_set, ports_of
 from rosc.model.device import Item
+
+__all__ = ["Packet", "Verdict", "match", "ports_of", "walk"]
 
 # Parameters that do not narrow what a rule matches.
 NEUTRAL = frozenset(
@@ -178,13 +180,3 @@ def _covers(got: tuple[int, int, int] | None, wanted: tuple[int, int, int] | Non
     if lo <= w_lo and w_hi <= hi:
         return True
     return None
-
-
-def ports_of(text: str) -> list[tuple[int, int]] | None:
-    out = []
-    for part in text.split(","):
-        lo, _, hi = part.partition("-")
-        if not lo.isdigit() or (hi and not hi.isdigit()):
-            return None
-        out.append((int(lo), int(hi or lo)))
-    return out
