@@ -227,3 +227,11 @@ def test_bad_input_is_no_traceback():
         "add action=dst-nat chain=dstnat to-addresses=300.1.1.1\n/ip firewall nat\nadd action=dst-nat chain=dstnat " \
         "to-addresses=10.0.0.1-10.0.0.0 dst-port=abc\n"
     findings(text)
+
+
+def test_chain_a_ppp_profile_filters_through_is_jumped_to_by_routeros():
+    text = PPPOE_EDGE + ("/ppp profile\nadd name=vpn-users incoming-filter=vpn-in\n/ip firewall filter\n"
+                         "add action=drop chain=vpn-in dst-address=192.168.30.0/24\n")
+    assert findings(text) == []
+    unlisted = replace(text, "incoming-filter=vpn-in", "local-address=10.9.0.1")
+    assert [c for c, _ in codes(unlisted)] == ["FW027"]

@@ -94,9 +94,13 @@ def chain_never_jumped_to(ctx):
         if jumps is None:
             continue
         disabled_jumps = {i.get("jump-target") for i in ctx.device.items(menu) if i.disabled}
+        dynamic = _dynamic_jumps(ctx.device) if menu == "/ip firewall filter" else None
         for chain, items in table.chains.items():
             if chain in table.builtin or chain in jumps:
                 continue
+            if dynamic is not None and (dynamic[1] is None or chain in dynamic[0]
+                                        or any(chain.startswith(p) for p in dynamic[1])):
+                continue  # RouterOS jumps there with dynamic rules
             note = (
                 f"A jump to {chain} exists but is disabled." if chain in disabled_jumps else
                 f"Packets enter a chain that is not built in ({', '.join(table.builtin)} in {menu}) only "
@@ -139,6 +143,23 @@ def return_in_builtin_chain(ctx):
                     fix="use action=accept when the matched packets should pass, or move the rule into a custom "
                     "chain that a jump rule enters",
                 )
+
+
+def _dynamic_jumps(device):
+    """(chains, prefixes) RouterOS's own dynamic rules jump to: a PPP
+    profile's ``incoming-filter``/``outgoing-filter`` (help.mikrotik.com:
+    PPP AAA), HotSpot's ``hs-``/``pre-hs-`` chains; prefixes None when a
+    profile's chain is computed."""
+    chains: set[str] = set()
+    for item in device.items("/ppp profile"):
+        for param in ("incoming-filter", "outgoing-filter"):
+            arg = item.arg(param)
+            if arg is not None and literal(arg) is None:
+                return chains, None
+            if item.get(param):
+                chains.add(item.get(param))
+    prefixes = ("hs-", "pre-hs-") if device.items("/ip hotspot") or device.items("/ip hotspot profile") else ()
+    return chains, prefixes
 
 
 def _known(table) -> str:
