@@ -1,4 +1,4 @@
-"""The firewall checks of interfaces, NAT, chains and marks (FW020–FW032) on
+"""The firewall checks of interfaces, NAT, chains and marks (FW020–FW033) on
 full configurations: the default configuration, a home edge router on PPPoE
 with a guest VLAN, a port forward, hairpin NAT and queues, and the
 road-warrior WireGuard server of the FW001–FW005 tests; each silent as
@@ -16,7 +16,7 @@ HERE = Path(__file__).parent
 DEFCONF = (HERE / "firewall_b_configs" / "defconf.rsc").read_text()
 PPPOE_EDGE = (HERE / "firewall_b_configs" / "pppoe_edge.rsc").read_text()
 ROAD_WARRIOR = (HERE / "firewall_configs" / "road_warrior.rsc").read_text()
-FW = tuple(f"FW0{n}" for n in range(20, 33))
+FW = tuple(f"FW0{n}" for n in range(20, 34))
 
 
 def findings(text: str) -> list[tuple[str, int, str]]:
@@ -62,9 +62,12 @@ def test_defconf_switched_to_pppoe_without_adding_it_to_wan():
     text = replace(DEFCONF, "/ip dhcp-client\nadd comment=defconf interface=ether1\n", "")
     text = replace(text, "/interface list member\n", "/interface pppoe-client\nadd add-default-route=yes disabled=no "
                    "interface=ether1 name=pppoe-out1 user=customer42\n/interface list member\n")
-    [(code, line, message)] = findings(text)
+    [(drop_code, drop_line_, drop_message), (code, line, message)] = findings(text)
     assert (code, line) == ("FW021", line_of(text, "defconf: masquerade"))
     assert "pppoe-out1" in message and "192.168.88.0/24 (bridge)" in message
+    # the defconf WAN drop in forward does not hold pppoe-out1 either
+    assert (drop_code, drop_line_) == ("FW033", line_of(text, "drop all from WAN not DSTNATed"))
+    assert "pppoe-out1 runs over ether1 but is not ether1" in drop_message
     fixed = replace(text, "add comment=defconf interface=ether1 list=WAN\n",
                     "add comment=defconf interface=ether1 list=WAN\nadd interface=pppoe-out1 list=WAN\n")
     assert findings(fixed) == []
@@ -72,7 +75,8 @@ def test_defconf_switched_to_pppoe_without_adding_it_to_wan():
 
 def test_pppoe_edge_uplink_left_out_of_wan():
     text = drop_line(PPPOE_EDGE, "add interface=pppoe-out1 list=WAN")
-    assert codes(text) == [("FW021", line_of(text, "add action=masquerade chain=srcnat out-interface-list=WAN"))]
+    assert codes(text) == [("FW033", line_of(text, "connection-state=new in-interface-list=WAN")),
+                           ("FW021", line_of(text, "add action=masquerade chain=srcnat out-interface-list=WAN"))]
 
 
 def test_no_fw021_while_two_default_routes_tie():

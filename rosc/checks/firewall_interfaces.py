@@ -155,3 +155,53 @@ def masquerade_misses_uplink(ctx):
             fix=(f"add {uplink} to the list: `/interface list member add interface={uplink} list={lists[0]}`"
                  if lists else f"match out-interface={uplink} in the masquerade rule"),
         )
+
+
+@rule(
+    "FW033", "wan-drop-misses-uplink", area="firewall", severity=Severity.WARNING,
+    summary="The forward chain drops new connections from an interface list the uplink is not in",
+)
+def wan_drop_misses_uplink(ctx):
+    firewall = rules(ctx)
+    table = firewall.table("/ip firewall filter")
+    ups = uplinks(ctx)
+    if not table.decidable or len(ups) != 1:
+        return
+    lans = [(net, iface) for net, iface in lan_networks(ctx) if any(net.subnet_of(p) for p in PRIVATE)]
+    if not lans:
+        return
+    [(uplink, route)] = ups.items()
+    if any(uplink in (firewall.lists.get(name) or ()) for name in _lan_lists(ctx)):
+        return  # the file itself calls the uplink a LAN interface (a switch-like set-up)
+    drops = []
+    for item in table.chains.get("forward", ()):
+        name = item.get("in-interface-list")
+        if item.get("action") not in ("drop", "reject") or not name or name.startswith("!"):
+            continue
+        members = firewall.lists.get(name)
+        if members is not None and uplink not in members and name.upper().startswith("WAN"):
+            drops.append(item)
+    if not drops:
+        return
+    net, iface = lans[0]
+    packet = Packet(in_interface=uplink, out_interface=iface, src=None, dst=(4, int(net[0]), int(net[-1])),
+                    protocol="tcp", dst_port=445)
+    verdict = walk(table, "forward", packet, firewall.lists)
+    if not verdict.certain or verdict.action in ("drop", "reject", "tarpit"):
+        return
+    item = drops[0]
+    port = {client: p for p, client in underlays(ctx).items()}.get(uplink)
+    yield ctx.finding(
+        item.node("in-interface-list"),
+        f"in-interface-list={item.get('in-interface-list')} does not hold {uplink}, where the default route "
+        f"goes: new connections from the internet into {net} ({iface}) are not dropped",
+        notes=[
+            f"Traffic from the internet arrives on {uplink} ({route}); an interface list holds only the "
+            "interfaces listed in it (help.mikrotik.com: Interface Lists)"
+            + (f", and {uplink} runs over {port} but is not {port}." if port else "."),
+            "Nothing else in the forward chain drops a new connection from there: anyone on the ISP's side "
+            "who routes to the LAN's prefix reaches its hosts.",
+        ],
+        fix=f"add {uplink} to the list: `/interface list member add interface={uplink} "
+        f"list={item.get('in-interface-list')}`",
+    )
