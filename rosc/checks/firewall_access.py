@@ -101,12 +101,27 @@ def _fw004(ctx, current, accept, iface, chain: str, family: int):
 def _inside_interfaces(ctx, fw) -> dict[str, list]:
     """Interface -> its IPv4 addresses, for every addressed interface that is not a WAN
     interface: where an engineer can manage the router from (LAN, management port, VPN)."""
-    wan = set(_wan_interfaces(ctx, fw))
+    wan = set(_wan_interfaces(ctx, fw)) | _default_route_interfaces(ctx)
     out: dict[str, list] = {}
     for fact in ctx.facts.addresses:
         if fact.interface not in wan and fact.iface.version == 4 and ctx.facts.interface_down(fact.interface) is None:
             if not fact.network.is_loopback and fact.network.prefixlen < 31:
                 out.setdefault(fact.interface, []).append(fact)
+    return out
+
+
+def _default_route_interfaces(ctx) -> set[str]:
+    """Interfaces a static default route leaves by (named, or holding its gateway's network): uplinks too."""
+    out: set[str] = set()
+    defaults = [r for r in ctx.facts.routes if r.kind == "static" and r.dst.prefixlen == 0 and not r.disabled]
+    for route in defaults:
+        for gateway in route.gateways:
+            name = gateway.split("%")[-1] if "%" in gateway else gateway
+            out.add(name)
+        for ip in route.gateway_ips:
+            for fact in ctx.facts.addresses:
+                if fact.iface.version == ip.version and ip in fact.network:
+                    out.add(fact.interface)
     return out
 
 

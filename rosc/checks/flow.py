@@ -100,9 +100,13 @@ def device_flow(run, *, in_interface: str, src, dst, protocol=None, dst_port=Non
     if family == 4 and state == "new":
         dstnat = stage("nat dstnat", "nat", "dstnat")
         if dstnat.action in DST_NAT and dstnat.rule is not None:
+            before = (flow.dst, flow.dst_port)
             _rewrite(flow, dstnat, run, in_interface)
             nat = "dstnat"
-            flow.stages[-1].text += f"; destination now {flow.dst}" + (f":{flow.dst_port}" if flow.dst_port else "")
+            if (flow.dst, flow.dst_port) != before:
+                flow.stages[-1].text += f"; destination now {flow.dst}" + (f":{flow.dst_port}" if flow.dst_port else "")
+            else:
+                flow.stages[-1].text += "; to-addresses not readable: destination kept"
     local = any(a.ip == flow.dst for a in run.facts.addresses)
     if local:
         flow.stages.append(Stage("routing decision", None, f"{flow.dst} is an address of the router: input"))
