@@ -35,6 +35,7 @@ AREAS = {
     "routing": "routes, gateways and their resolution",
     "wireguard": "WireGuard interfaces and peers",
     "security": "exposure of the router itself",
+    "firewall": "firewall rule sets: order, reachability, NAT and marks",
     "interfaces": "bridges, VLANs, MTU and where PPPoE servers run",
     "dhcp": "DHCP servers, their networks, leases and what they hand out",
     "ipv6": "IPv6 addresses, neighbour discovery, prefix pools and routes",

@@ -185,12 +185,21 @@ def build(lab_dir, out_dir, force, select, ignore, fail_on, config_path, allow_o
 @_options_variant
 @_options_down
 @_options_outside
+@click.option("--proto", help="Protocol the firewalls on the way see (tcp, udp, icmp... or a number).")
+@click.option("--dport", type=click.IntRange(0, 65535), help="Destination port (needs --proto).")
 @click.option("--format", "fmt_", type=click.Choice(["text", "svg"]), default="text", show_default=True,
               help="text: hop by hop; svg: the lab's topology with the paths highlighted and where they end.")
-def route(lab_dir, source, target, src, variants, down, allow_outside, fmt_) -> None:
+def route(lab_dir, source, target, src, variants, down, allow_outside, proto, dport, fmt_) -> None:
     """Follow a packet from a device of LAB to ADDRESS, hop by hop across the lab."""
     from rosc.lab.describe import hop_text, outcome_text
 
+    from rosc.lab.sim_firewall import Probe
+    from rosc.model.firewall.values import protocol
+
+    if proto is not None and protocol(proto) is None:
+        _fail(f"unknown protocol {proto!r}")
+    if dport is not None and proto is None:
+        _fail("--dport needs --proto")
     lab = _load(lab_dir, allow_outside=allow_outside)
     if source not in lab.manifest.devices:
         _fail(f"no device {source!r} in the lab (devices: {', '.join(lab.manifest.devices)})")
@@ -220,7 +229,7 @@ def route(lab_dir, source, target, src, variants, down, allow_outside, fmt_) -> 
         title += f" from {src_ip} ({in_iface})"
     if shown:
         title += ", with " + ", ".join(shown) + " down"
-    paths = sim.trace(source, dst, src_ip, in_interface=in_iface)
+    paths = sim.trace(source, dst, src_ip, in_interface=in_iface, probe=Probe(proto, dport))
     ok = [p for p in paths if p.ok]
     if fmt_ == "svg":
         from rosc.lab.svg import render_svg

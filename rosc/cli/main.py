@@ -363,7 +363,9 @@ def _print_diff(before: str, after: str, name: str) -> None:
 
 from rosc.cli.lab import build, graph, route, routes  # noqa: E402  (lab commands: rosc build/route/routes/graph)
 
-for _command in (build, route, routes, graph):
+from rosc.cli.flow import flow  # noqa: E402  (rosc flow: one packet through one device)
+
+for _command in (build, route, routes, graph, flow):
     main.add_command(_command)
 
 

@@ -45,6 +45,7 @@ from rosc.lab.describe import _route_text, route_status
 from rosc.lab.nat import SourceNat
 from rosc.lab.paths import Hop, Path
 from rosc.lab.sessions import Sessions, WgTunnel
+from rosc.lab.sim_firewall import Probe, dst_nat, filter_drop, rule_text
 from rosc.lab.sim_routes import device_routes
 from rosc.lab.tables import SimRoute, Table, UplinkAddress, immediate
 from rosc.lab.topology import LabDevice, Topology
@@ -184,12 +185,14 @@ class Simulation:
 
     # --- forwarding ---------------------------------------------------------------------------
 
-    def trace(self, device: str, dst, src=None, in_interface: str | None = None, first_hop=None) -> list[Path]:
+    def trace(self, device: str, dst, src=None, in_interface: str | None = None, first_hop=None,
+              probe: Probe | None = None) -> list[Path]:
         """Every path a packet from ``device`` (sent by the router itself, or
-        forwarded from ``in_interface``) to ``dst`` takes: one per ECMP branch."""
+        forwarded from ``in_interface``) to ``dst`` takes: one per ECMP branch.
+        ``probe``: protocol, port and connection state the firewalls on the way see."""
         dst = ipaddress.ip_address(dst) if isinstance(dst, str) else dst
         paths: list[Path] = []
-        start = _Walk(device, in_interface, src, [], [], Fraction(1), first_hop, set())
+        start = _Walk(device, in_interface, src, [], [], Fraction(1), first_hop, set(), None, probe or Probe())
         stack = [start]
         while stack:
             walk = stack.pop()
@@ -206,6 +209,21 @@ class Simulation:
         hop = Hop(dev, walk.in_interface)
         hops = walk.hops + [hop]
         src = walk.src
+        dst = walk.dst or dst
+        if walk.in_interface is not None:
+            rewritten = dst_nat(self.devices[dev], walk.probe, walk.in_interface, src, dst)
+            if rewritten is not None:
+                hop.notes.append(f"dst-nat {dst} → {rewritten[0]} (line {rewritten[2].line})")
+                dst, walk = rewritten[0], dataclasses.replace(walk, dst=rewritten[0], natted=True, probe=dataclasses.replace(
+                    walk.probe, dst_port=rewritten[1]))
+            chain = "input" if dst in table.local else "forward"
+            if chain == "input":
+                dropping = filter_drop(self.devices[dev], walk.probe, chain, walk.in_interface, None, src, dst,
+                                       walk.natted)
+                if dropping is not None:
+                    paths.append(Path(hops, "dropped", f"{dev} drops it: {rule_text(dropping)}", dev, src, walk.nat,
+                                      walk.share))
+                    return
         if dst in table.local:
             paths.append(Path(hops, "delivered", f"{dst} is an address of {dev}", dev, src, walk.nat, walk.share,
                               end_interface=table.local[dst]))
@@ -246,9 +264,17 @@ class Simulation:
         share = walk.share / len(options)
         for route, (out_iface, gateway) in options:
             this = Hop(dev, walk.in_interface, out_iface, route, gateway)
+            this.notes.extend(hop.notes)  # a dst-nat on arrival
             if len(options) > 1:
                 this.notes.append(f"ECMP: one of {len(options)} next hops")
             branch_hops = walk.hops + [this]
+            if walk.in_interface is not None:
+                dropping = filter_drop(self.devices[dev], walk.probe, "forward", walk.in_interface, out_iface, src,
+                                       dst, walk.natted)
+                if dropping is not None:
+                    paths.append(Path(branch_hops, "dropped", f"{dev} drops it: {rule_text(dropping)}", dev, src,
+                                      walk.nat, share))
+                    continue
             new_src = src
             nat = list(walk.nat)
             if new_src is None:
@@ -267,7 +293,8 @@ class Simulation:
                 _, nxt, in_iface, note = result
                 if note:
                     this.notes.append(note)
-                stack.append(_Walk(nxt, in_iface, new_src, branch_hops, nat, share, None, seen))
+                stack.append(_Walk(nxt, in_iface, new_src, branch_hops, nat, share, None, seen, walk.dst, walk.probe,
+                                   walk.natted))
             else:
                 _, outcome, reason, extra = result
                 paths.append(Path(branch_hops, outcome, reason, dev if outcome != "internet" else None, new_src, nat,
@@ -412,7 +439,7 @@ class Simulation:
                 dst = nat.pop()[1]
                 in_iface = None
                 continue
-            replies = self.trace(current, dst, in_interface=in_iface)
+            replies = self.trace(current, dst, in_interface=in_iface, probe=Probe(state="established"))
             end = None
             for r in replies:
                 if r.outcome != "delivered":
@@ -519,6 +546,9 @@ class _Walk:
     share: Fraction
     first_hop: object
     seen: set
+    dst: object = None  # after a dst-nat on the way (None: the traced destination)
+    probe: Probe = Probe()
+    natted: bool = False
 
 
 def _allowed(peer, ip) -> bool:

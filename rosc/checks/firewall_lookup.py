@@ -1,0 +1,242 @@
+"""What the firewall checks of interfaces, NAT, chains and marks share.
+
+``rules(ctx)`` is the firewall of a device as these checks read it: the
+enabled rules of every ``/ip`` and ``/ipv6`` firewall table by chain, in
+file order, and whether that order is the router's (``place-before``, a
+chain the script computes, or a firewall command rosc cannot place makes a
+table undecidable; checks stay silent on undecidable tables).
+``lists`` resolves ``/interface list`` with ``include`` and ``exclude``
+(through ``rosc.model.firewall``); ``uplinks(...)`` is where the main table's default routes
+leave; ``lan_networks(...)`` the connected networks of the other
+interfaces.  Computed once per lint run through ``ctx.shared``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from rosc.checks.routing_analysis import analyse, describe
+from rosc.model.device import Device, Item, literal
+from rosc.model.firewall.lists import InterfaceLists
+from rosc.model.facts import EXPORT_HEADER, parse_network, parse_range
+
+TABLES = {
+    "/ip firewall filter": ("input", "forward", "output"),
+    "/ip firewall nat": ("srcnat", "dstnat"),
+    "/ip firewall mangle": ("prerouting", "input", "forward", "output", "postrouting"),
+    "/ip firewall raw": ("prerouting", "output"),
+    "/ipv6 firewall filter": ("input", "forward", "output"),
+    "/ipv6 firewall nat": ("srcnat", "dstnat"),
+    "/ipv6 firewall mangle": ("prerouting", "input", "forward", "output", "postrouting"),
+    "/ipv6 firewall raw": ("prerouting", "output"),
+}
+LIST_MENUS = ("/interface list", "/interface list member")
+
+
+@dataclass(slots=True, eq=False)
+class Table:
+    menu: str
+    chains: dict[str, list[Item]] = field(default_factory=dict)  # enabled rules by chain, in file order
+    items: list[Item] = field(default_factory=list)  # every enabled rule
+    decidable: bool = True  # the file's order and chains are the router's
+    computed: bool = False  # some rule's value is computed by the script
+    parsed: dict = field(default_factory=dict)  # address text -> address_set(text), for this run's walks
+    hosts: dict = field(default_factory=dict)  # chain -> [(rule, the single dst host it is limited to, or None)]
+
+    def address(self, text: str):
+        try:
+            return self.parsed[text]
+        except KeyError:
+            value = self.parsed[text] = address_set(text)
+            return value
+
+    def with_hosts(self, chain: str) -> list:
+        """The chain's rules, each with the one destination address its
+        ``dst-address`` (not negated) limits it to and the ports its
+        ``dst-port`` limits it to: a walk for a packet to another single host
+        or port skips it without matching."""
+        try:
+            return self.hosts[chain]
+        except KeyError:
+            out = []
+            for item in self.chains.get(chain, ()):
+                got = self.address(item.get("dst-address") or "")
+                port = item.get("dst-port") or ""
+                ports = None if port.startswith("!") else ports_of(port) if port else None
+                out.append((item, got if got is not None and got[1] == got[2] else None, ports))
+            value = self.hosts[chain] = out
+            return value
+
+    @property
+    def builtin(self) -> tuple[str, ...]:
+        return TABLES[self.menu]
+
+
+@dataclass(slots=True, eq=False)
+class Firewall:
+    tables: dict[str, Table]
+    scripted: set[str]  # menus that scripts inside the file change at run time
+    export: bool  # an /export (header `by RouterOS x.y`): the whole configuration, not a script fragment
+    lists: _Lists  # interface list -> members (None: rosc cannot tell)
+
+    def table(self, menu: str) -> Table:
+        return self.tables[menu]
+
+
+def rules(ctx) -> Firewall:
+    return ctx.shared(_firewall)
+
+
+def _firewall(run) -> Firewall:
+    device = run.device
+    unresolved = {c.menu_path for c in device.unresolved}
+    scripted = _scripted_menus(device)
+    errors = device.syntax_errors
+    tables = {}
+    for menu in TABLES:
+        table = Table(menu, decidable=menu not in unresolved and menu not in scripted)
+        if errors and _unreadable(device.items(menu), errors):
+            table.decidable = False  # the parser could not read a rule (or lost one) of this table
+        for item in device.items(menu):
+            if item.disabled:
+                continue
+            if item.arg("place-before") is not None:
+                table.decidable = False
+            if any(literal(arg) is None for arg in item.props.values()):
+                table.computed = True
+            chain = item.get("chain")
+            if chain is None:
+                table.decidable = False
+                continue
+            table.chains.setdefault(chain, []).append(item)
+            table.items.append(item)
+        tables[menu] = table
+    lists = _Lists(InterfaceLists(device),
+                   uncertain=bool(scripted & set(LIST_MENUS)) or bool(unresolved & set(LIST_MENUS)))
+    export = EXPORT_HEADER.search(device.source.text[:2048]) is not None
+    return Firewall(tables, scripted, export, lists)
+
+
+def _unreadable(items: list[Item], errors: list[tuple[int, int]]) -> bool:
+    """Whether a syntax error lies between the first and the last command
+    of the table's rules (a rule lost there would change the table)."""
+    spans = [(c.start, c.end) for item in items for c in item.commands]
+    if not spans:
+        return False
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    return any(first <= start <= last for start, _ in errors)
+
+
+def _scripted_menus(device: Device) -> set[str]:
+    """Menus a command inside a script of the file (a scheduler, a hook, a
+    ``:foreach``) changes: their rules at run time are not the file's."""
+    top = {id(s) for s in device.script.body}
+    out: set[str] = set()
+    for cmd in device.script.commands():
+        if id(cmd) in top or cmd.verb is None:
+            continue
+        if cmd.verb.text in ("add", "set", "remove", "enable", "disable", "move", "edit"):
+            out.add(cmd.menu_path)
+    return out
+
+
+class _Lists:
+    """Interface list -> members, read through the firewall model's
+    ``InterfaceLists`` (``include``/``exclude``, lists filled at run time);
+    every list is unknown when a script changes lists or members."""
+
+    __slots__ = ("_lists", "_uncertain")
+
+    def __init__(self, lists, uncertain: bool):
+        self._lists = lists
+        self._uncertain = uncertain
+
+    def get(self, name: str):
+        return None if self._uncertain else self._lists.members(name)
+
+
+def _names(text: str | None) -> list[str]:
+    return [p for p in (text or "").split(",") if p]
+
+
+def uplinks(ctx) -> dict[str, str]:
+    """Interface -> how the main table's active IPv4 default routes leave
+    through it (``the default route added by PPPoE client pppoe-out1``)."""
+    return ctx.shared(uplinks_of_run)
+
+
+def _uplinks_of(run) -> dict[str, str]:
+    return run.shared(uplinks_of_run)
+
+
+def uplinks_of_run(run) -> dict[str, str]:
+    analysis = analyse(run)  # a DeviceRun shares like a context
+    out: dict[str, str] = {}
+    for result in analysis.results:
+        route = result.route
+        if route.dst.version != 4 or route.dst.prefixlen != 0 or route.table != "main" or not result.active:
+            continue
+        if route.kind == "dynamic" and route.interface:
+            out.setdefault(route.interface, describe(route))
+            continue
+        for gw in result.gateways:
+            if gw.ok and gw.interface:
+                out.setdefault(gw.interface, describe(route))
+    return out
+
+
+def lan_networks(ctx) -> list[tuple[ipaddress.IPv4Network, str]]:
+    """(network, interface) of the connected IPv4 networks of interfaces that
+    are not uplinks."""
+    return ctx.shared(lan_networks_of_run)
+
+
+def lan_networks_of_run(run) -> list[tuple[ipaddress.IPv4Network, str]]:
+    ups = _uplinks_of(run)
+    wan = run.facts.wan_interfaces
+    out = []
+    for fact in run.facts.addresses:
+        if fact.iface.version == 4 and fact.interface not in ups and fact.interface not in wan:
+            out.append((fact.network, fact.interface))
+    return out
+
+
+def address_set(value: str | None):
+    """``10.0.0.0/24`` or ``10.0.0.1-10.0.0.9`` → (first, last) as ints with
+    the IP version, else None."""
+    if not value:
+        return None
+    rng = parse_range(value)
+    if rng is None:
+        return None
+    return rng[0].version, int(rng[0]), int(rng[1])
+
+
+def overlaps(value: str, network) -> bool | None:
+    got = address_set(value)
+    if got is None:
+        return None
+    version, lo, hi = got
+    if version != network.version:
+        return False
+    return lo <= int(network[-1]) and int(network[0]) <= hi
+
+
+def line_of(ctx, item: Item) -> int | None:
+    node = item.node()
+    return ctx.source.line_col(node.start)[0] if node is not None else None
+
+
+def network_of(text: str | None):
+    return parse_network(text)
+
+
+def ports_of(text: str) -> list[tuple[int, int]] | None:
+    out = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        if not lo.isdigit() or (hi and not hi.isdigit()):
+            return None
+        out.append((int(lo), int(hi or lo)))
+    return out
