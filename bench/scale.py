@@ -24,7 +24,9 @@ of that process) and reports its peak resident set size
 - ``change-build`` / ``change-lint``: the same for a change script.
 
 ``--json`` prints ``{"rows": [{"what", "size", "seconds", "peak_rss_mb"}...]}``
-(``seconds`` is null when the child ran out of ``--timeout``).
+(``seconds`` is null, and ``error`` says why, when the child ran out of
+``--timeout`` or failed: a 1,000,000-command file is about 84 MB, more than
+the 64 MiB rosc reads of one input, so its build is refused).
 """
 
 from __future__ import annotations
@@ -81,7 +83,10 @@ def child(task: str, size: int) -> dict:
         result = run()
         seconds = time.process_time() - start
         if kind == "build" and result.refused:
-            raise SystemExit("the build was refused")
+            from rosc.diagnostics import Severity
+
+            why = next((d.message for d in result.diagnostics if d.severity >= Severity.ERROR), "errors")
+            raise SystemExit(f"the build was refused: {why}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"what": task, "size": size, "seconds": round(seconds, 3), "peak_rss_mb": round(peak / 2**20, 1)}
 
@@ -93,7 +98,10 @@ def measure(task: str, size: int, timeout: float) -> dict:
             check=True, capture_output=True, text=True, timeout=timeout,
         ).stdout
     except subprocess.TimeoutExpired:
-        return {"what": task, "size": size, "seconds": None, "peak_rss_mb": None}
+        return {"what": task, "size": size, "seconds": None, "peak_rss_mb": None, "error": f"over {timeout:.0f} s"}
+    except subprocess.CalledProcessError as exc:
+        last = (exc.stderr or "").strip().splitlines()[-1:] or ["failed"]
+        return {"what": task, "size": size, "seconds": None, "peak_rss_mb": None, "error": last[0]}
     return json.loads(out)
 
 
@@ -128,9 +136,9 @@ def main() -> None:
             row = measure(task, size, args.timeout)
             rows.append(row)
             if not args.json:
-                shown = f"{row['seconds']:.2f}" if row["seconds"] is not None else f"> {args.timeout:.0f}"
+                shown = f"{row['seconds']:.2f}" if row["seconds"] is not None else "-"
                 rss = f"{row['peak_rss_mb']:.0f}" if row["peak_rss_mb"] is not None else "-"
-                print(f"{task:<14}{size:>11,}{shown:>10} s{rss:>8} MiB", flush=True)
+                print(f"{task:<14}{size:>11,}{shown:>10} s{rss:>8} MiB  {row.get('error', '')}", flush=True)
     if args.json:
         print(json.dumps({"rows": rows}))
         return
