@@ -270,3 +270,14 @@ def test_cli_graph():
     assert dot.output.startswith('graph "article" {') and dot.output.rstrip().endswith("}")
     assert '"mtr2" [label="mtr2 (failover)"];' in dot.output
     assert '"mtr1" -- "mtr3" [label="WireGuard 10.0.0.1 ⇄ 10.0.0.2", style=bold' in dot.output
+
+
+def test_forced_build_of_a_lab_whose_only_file_is_too_large_writes_a_report(tmp_path):
+    # More than the 64 MiB rosc reads of one input: the file is refused with a finding, and a forced build
+    # still writes REPORT.md and a picture (it used to stop with a traceback drawing a lab with no device).
+    (tmp_path / "lab.toml").write_text('[lab]\nname = "big"\n\n[devices]\nr1 = "r1.rsc"\n')
+    (tmp_path / "r1.rsc").write_bytes(b"/system identity set name=r1\n" + b"# padding\n" * (7 * 2**20))
+    report = build_lab(tmp_path, tmp_path / "out", force=True)
+    assert any("larger than 64 MiB" in d.message for d in report.diagnostics)
+    assert sorted(p.name for p in report.written) == ["REPORT.md", "topology.svg"]
+    assert "no device to draw" in (tmp_path / "out" / "topology.svg").read_text()

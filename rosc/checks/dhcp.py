@@ -119,6 +119,9 @@ def _served_networks(ctx):
     addresses = [a for a in router_addresses(device) if a.iface.version == 4]
     networks = [parse_network(i.get("address")) for i in device.items(NETWORK) if not i.disabled]
     networks = [n for n in networks if n is not None and n.version == 4]
+    on: dict[str, list] = {}  # interface -> its networks, in address order (one pass, not one per server)
+    for a in addresses:
+        on.setdefault(a.interface, []).append(a.network)
     out: dict[str, list] = {}
     for item in device.items(SERVER):
         if item.disabled or not item.name:
@@ -126,8 +129,7 @@ def _served_networks(ctx):
         if _relay(item):
             out[item.name] = list(networks)
             continue
-        iface = item.get("interface")
-        out[item.name] = [a.network for a in addresses if a.interface == iface]
+        out[item.name] = list(on.get(item.get("interface"), ()))
     return out
 
 

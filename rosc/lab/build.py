@@ -18,7 +18,6 @@ from rosc.diagnostics import Diagnostic, Severity
 from rosc.lab.build_order import build_script
 from rosc.lab.loader import Lab, load_lab
 from rosc.lab.manifest import output_name
-from rosc.lab.network import Network
 from rosc.lab.output_folder import OutputError, write_folder
 from rosc.lab.report import TOPOLOGY_SVG, render_report
 from rosc.lab.svg import render_svg
@@ -77,7 +76,7 @@ def build_lab(folder, out_dir=None, force: bool = False, config: Config | None =
         outputs.append((filename, build_script(device, _build_header(lab, device))))
     report.report = render_report(lab, found, [f for f, _ in outputs])
     outputs.append(("REPORT.md", report.report))
-    outputs.append((TOPOLOGY_SVG, render_svg(Network(lab, lab.default_choice(), set()), title=f"lab {lab.name}")))
+    outputs.append((TOPOLOGY_SVG, render_svg(lab.configured(lab.default_choice()), title=f"lab {lab.name}")))
     try:
         report.written = write_folder(target, outputs)
     except OutputError as exc:

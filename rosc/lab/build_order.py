@@ -21,7 +21,8 @@ reordered (the order of its statements may matter): it is only formatted.
 
 from __future__ import annotations
 
-from rosc.format.emitter import emit
+from rosc.format.emitter import emit, layout
+from rosc.format.formatter import same_meaning
 from rosc.format.equivalence import signature
 from rosc.model.device import literal
 from rosc.syntax.parser import ParseResult, parse_text
@@ -202,13 +203,14 @@ def build_text(parsed: ParseResult, header: str | None = None) -> str:
         body = emit(script, text)
     else:
         head, groups = ordered
-        parts = []
+        layouts = []
         if head:
-            parts.append(emit(Script(head), text).rstrip("\n"))
+            layouts.append(layout(Script(head), text))
         for _menu, stmts in groups:
-            parts.append(emit(Script(stmts), text).rstrip("\n"))
+            layouts.append(layout(Script(stmts), text))
+        parts = [laid.text.rstrip("\n") for laid in layouts]
         body = "\n\n".join(p for p in parts if p) + "\n" if parts else ""
-        if not _same_commands(parsed, body):
+        if not _groups_read_back(parsed, layouts, bool(head)) and not _same_commands(parsed, body):
             body = emit(script, text)
     if header:
         body = "".join(f"# {line}\n" for line in header.splitlines()) + body
@@ -218,6 +220,21 @@ def build_text(parsed: ParseResult, header: str | None = None) -> str:
 def build_script(device, header: str | None = None) -> str:
     """``build_text`` for a ``rosc.lab.topology.LabDevice``."""
     return build_text(device.lint.parse, header)
+
+
+def _groups_read_back(parsed: ParseResult, layouts: list, has_head: bool) -> bool:
+    """Whether each group's text reads back as its statements (fmt's safety
+    check, ``same_meaning``: only the statements whose text changed are
+    parsed again) and starts with its menu's header, so that the groups read
+    the same one after the other.  ``order_groups`` keeps each menu's
+    commands in their order; when this says no, ``_same_commands`` parses
+    the whole output again."""
+    for n, laid in enumerate(layouts):
+        if (n > 0 or not has_head) and any(type(stmt) is not Comment and not menu for stmt, _, _, menu in laid.parts):
+            return False  # a command outside any header would read in the previous group's menu
+        if not same_meaning(parsed, laid):
+            return False
+    return True
 
 
 def _same_commands(parsed: ParseResult, output: str) -> bool:

@@ -35,6 +35,7 @@ class Lab:
     shown: str
     files: dict[tuple[str, str | None], LabDevice] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # problems of lab.toml
+    networks: dict[tuple, Network] = field(default_factory=dict, repr=False)  # see ``configured``
 
     @property
     def name(self) -> str:
@@ -69,7 +70,19 @@ class Lab:
         return out
 
     def network(self, overrides: dict[str, str] | None = None, down: set[tuple[str, str]] | None = None) -> "Network":
-        return Network(self, self.choice(overrides), down or set())
+        if not down:
+            return self.configured(self.choice(overrides))
+        return Network(self, self.choice(overrides), down)
+
+    def configured(self, choice: dict[str, str | None]) -> Network:
+        """The network of one configuration with every port up, built once
+        per lab: its sessions and routing simulation are shared by the lab
+        rules, REPORT.md and the picture of a build."""
+        key = tuple(choice.items())
+        found = self.networks.get(key)
+        if found is None:
+            found = self.networks[key] = Network(self, choice, set())
+        return found
 
     def resolve_variant(self, text: str) -> tuple[str, str]:
         """``DEVICE=VARIANT`` or a VARIANT name only one device has."""

@@ -28,7 +28,7 @@ def _cell(text) -> str:
 def render_report(lab: Lab, diagnostics: list[Diagnostic], built: list[str]) -> str:
     """REPORT.md: devices, links, sessions, tunnels, internet access, findings."""
     m = lab.manifest
-    net = Network(lab, lab.default_choice(), set())
+    net = lab.configured(lab.default_choice())
     out = [f"# Lab {m.name}", "", f"Built by rosc from {MANIFEST}.", ""]
     out += ["## Devices", "", "| device | variant | source | built |", "|---|---|---|---|"]
     for name, entry in m.devices.items():
@@ -57,7 +57,7 @@ def render_report(lab: Lab, diagnostics: list[Diagnostic], built: list[str]) -> 
     default_rows = None
     for choice in lab.configurations():
         label = _choice_label(lab, choice)
-        network = net if choice == lab.default_choice() else Network(lab, choice, set())
+        network = lab.configured(choice)
         rows = _session_rows(network)
         if default_rows is None:
             default_rows = rows
@@ -68,7 +68,7 @@ def render_report(lab: Lab, diagnostics: list[Diagnostic], built: list[str]) -> 
             out += [r for r in rows if r not in default_rows] or ["- none"]
     out += ["", f"## Internet access ({INTERNET_PROBE})", ""]
     for choice in lab.configurations():
-        network = net if choice == lab.default_choice() else Network(lab, choice, set())
+        network = lab.configured(choice)
         if choice == lab.default_choice():
             names = list(network.devices)
         else:

@@ -74,7 +74,7 @@ def run_lab_rules(lab: Lab, config: Config | None = None) -> list[Diagnostic]:
     seen: set[tuple] = set()
     out: list[Diagnostic] = []
     for choice in lab.configurations():
-        network = Network(lab, choice, set())
+        network = lab.configured(choice)
         for rule in rules:
             ctx = LabContext(lab, network, rule, config.severity_of(rule))
             for d in rule.check(ctx):

@@ -376,11 +376,7 @@ class Sessions:
 
     def possible_owners(self, ip) -> list[Possible]:
         """Every way a device of the lab could hold ``ip``."""
-        out: list[Possible] = []
-        for name, device in self.devices.items():
-            for fact in device.facts.addresses:
-                if fact.ip == ip:
-                    out.append(Possible(name, "static", fact.interface))
+        out = [Possible(name, "static", interface) for name, interface in self._static_owners.get(ip, ())]
         for session in self.pppoe:
             if session.remote == ip and session.pool is None:
                 out.append(Possible(session.client.device, "fixed", session.client.name, server=session.server.device))
@@ -391,6 +387,16 @@ class Sessions:
         for lease in self.dhcp:
             if lease.pool and lease.server_device and pool_contains(self.devices[lease.server_device], lease.pool, ip):
                 out.append(Possible(lease.device, "dhcp", lease.interface, lease.pool, lease.server_device))
+        return out
+
+    @cached_property
+    def _static_owners(self) -> dict:
+        """Address → (device, interface) of every address configured in the
+        lab, in device and address order: built once, not per question."""
+        out: dict = {}
+        for name, device in self.devices.items():
+            for fact in device.facts.addresses:
+                out.setdefault(fact.ip, []).append((name, fact.interface))
         return out
 
     def _pair(self) -> tuple[list[WgTunnel], list[tuple[WgInterface, Item]]]:

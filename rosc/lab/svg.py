@@ -464,6 +464,10 @@ def _label_svg(label: Label) -> list[str]:
 def render_svg(network, paths: list[Path] | None = None, title: str | None = None) -> str:
     """The topology of one configuration of a lab as SVG text."""
     nodes, links = _model(network)
+    if not nodes:  # no device could be read (a file too large...): a picture that says so
+        caption = escape(title or "lab") + ": no device to draw"
+        return ('<svg xmlns="http://www.w3.org/2000/svg" width="320" height="40" viewBox="0 0 320 40">'
+                f'<text x="8" y="24" font-family="sans-serif" font-size="{FONT}">{caption}</text></svg>\n')
     layers = _layers(nodes, links)
     adjacent = _adjacent(links)
     _order(layers, adjacent)

@@ -93,14 +93,13 @@ class AddressFact:
     interface: str
     iface: ipaddress.IPv4Interface | ipaddress.IPv6Interface
     item: Item
+    # ``iface.ip`` builds a new address object on every access: kept once (lab lookups ask for it per peer)
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = field(init=False)
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network = field(init=False)
 
-    @property
-    def ip(self):
-        return self.iface.ip
-
-    @property
-    def network(self):
-        return self.iface.network
+    def __post_init__(self) -> None:
+        self.ip = self.iface.ip
+        self.network = self.iface.network
 
 
 @dataclass(slots=True, eq=False)
