@@ -146,7 +146,7 @@ def _build(run) -> NamedIndex:
         for menu in spec.menus:
             menus_of.setdefault(menu, []).append(kind)
     top = {id(s) for s in device.script.body}
-    for cmd in device.script.commands():
+    for cmd in device.commands():
         kinds = menus_of.get(cmd.menu_path)
         if not kinds or cmd.verb is None:
             continue

@@ -70,7 +70,7 @@ class DefinedNames:
         iface_menus = set(self._interface_menus())
         top = {id(s) for s in device.script.body}
         maybe: dict[str, set[str]] = {}
-        for cmd in device.script.commands():
+        for cmd in device.commands():
             if cmd.verb is None or cmd.verb.text not in ("add", "set"):
                 continue
             menu = cmd.menu_path

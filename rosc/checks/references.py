@@ -168,7 +168,7 @@ def empty_address_list(ctx):
     for family, pairs in LIST_FILLERS.items():
         for menu, param in pairs:
             fill_params.setdefault(menu, []).append((family, param))
-    for cmd in device.script.commands():  # script blocks count too: lists are often filled at run time
+    for cmd in device.commands():  # script blocks count too: lists are often filled at run time
         if cmd.verb is None:
             continue
         for family, param in fill_params.get(cmd.menu_path, ()):
