@@ -261,6 +261,8 @@ def report(r: dict, args) -> str:
     f = r["fmt"]
     w(f"| fmt ÷ parse (bench export) | {f['ratio']:.2f}x | ≤ 2x | " + verdict(f["ratio"] <= 2, f"{f['ratio'] / 2:.2f} times the goal") + " |")
     w("")
+    if r.get("lint_notes"):
+        w(r["lint_notes"].strip() + "\n")
     w("## Lint ÷ parse\n")
     w("`lint_bytes` (parse, device model, every check, suppressions) against `parse_bytes` of the same bytes,")
     w(f"in one process, {args.runs} runs each alternated, CPU seconds, medians:\n")
@@ -269,7 +271,6 @@ def report(r: dict, args) -> str:
     for name, d in (("bench export (`generate.py`)", lb), ("mixed export (`mixed.py`)", lm)):
         w(f"| {name}, {d['commands']:,} commands | {d['bytes']:,} | {d['parse']:.2f} | {d['lint']:.2f} | {d['ratio']:.2f}x | {d['findings']} |")
     w("")
-    w(r.get("lint_notes", "").strip() + "\n" if r.get("lint_notes") else "")
     w("## fmt ÷ parse\n")
     w(f"`format_text` (parse, emit, safety check) against `parse_text`, bench export, {args.runs} runs alternated, "
       f"CPU seconds: fmt {f['fmt']:.2f} s, parse {f['parse']:.2f} s, **{f['ratio']:.2f}x**.\n")
@@ -314,10 +315,18 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="smaller inputs; scale.py skips 1M")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--no-write", action="store_true", help="print the report instead of writing it")
-    ap.add_argument("--notes", type=Path, help="a Markdown file of explanations to put under the lint section")
+    ap.add_argument("--notes", type=Path, default=HERE / "results_notes.md",
+                    help="Markdown explaining the results (what was done, why a goal is not met), put after the table")
+    ap.add_argument("--save", type=Path, help="also write the raw measurements to this JSON file")
+    ap.add_argument("--render", type=Path, help="measure nothing: write the report from measurements --save wrote")
     args = ap.parse_args()
     commands = 20_000 if args.quick else 100_000
-    args.runs = 3 if args.quick else 5
+    args.runs = 3
+    if args.render is not None:
+        r = json.loads(args.render.read_text())
+        args.quick, args.runs = r["quick"], r["runs"]
+        _finish(r, args)
+        return
     started = time.perf_counter()
     r: dict = {"machine": machine(), "date": datetime.date.today().isoformat(), "other": {}}
 
@@ -333,18 +342,25 @@ def main() -> None:
     step("start-up")
     r["startup"] = startup(7 if args.quick else 21)
     step("LSP, 5k lines")
-    r["lsp5"] = lsp(5000, 20 if args.quick else 40)
+    r["lsp5"] = lsp(5000, 10 if args.quick else 25)
     step("LSP, 50k lines")
-    r["lsp50"] = lsp(50000, 5 if args.quick else 15)
+    r["lsp50"] = lsp(50000, 4 if args.quick else 8)
     step("bench/scale.py --json")
     r["scale"] = scale(args.quick)
     for name, extra, _title in OTHER:
         if (HERE / name).exists():
             step(f"bench/{name}")
             r["other"][name] = other(name, (["--commands", "20000"] if args.quick and name == "parse.py" else []) + extra)
+    r["took"] = time.perf_counter() - started
+    r["quick"], r["runs"] = args.quick, args.runs
+    if args.save is not None:
+        args.save.write_text(json.dumps(r, indent=1))
+    _finish(r, args)
+
+
+def _finish(r: dict, args) -> None:
     if args.notes is not None and args.notes.exists():
         r["lint_notes"] = args.notes.read_text()
-    r["took"] = time.perf_counter() - started
     text = report(r, args)
     if args.no_write:
         sys.stdout.write(text)

@@ -24,6 +24,7 @@ from rosc.vocabulary.versions import Absence, Life, absence
 _ADDRESS_TYPES = ("ip", "ipv4", "ipv6", "ipv4-prefix", "ipv6-prefix", "ip-prefix", "ipv4-range", "ipv6-range", "ip-range")
 _SETTERS = frozenset({"add", "set"})
 _DEFAULT_KNOWN = (9, 24)
+_UNTYPED = object()
 
 
 @dataclass(slots=True)
@@ -196,9 +197,8 @@ def invalid_value(ctx):
         if value is None or value == "":
             continue
         key = (id(param), value)
-        try:
-            problem = problems[key]
-        except KeyError:
+        problem = problems.get(key, _UNTYPED)
+        if problem is _UNTYPED:  # most values of an export are unique: no exception per value
             problem = problems[key] = param.check(value)
         if problem:
             whose = "" if param.typed_by == "overlay" else " (RouterOS's own type)"
