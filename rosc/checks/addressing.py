@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rosc.checks.registry import rule
 from rosc.diagnostics import Severity
@@ -187,7 +188,7 @@ def _line(ctx, node) -> int:
 def invalid_address(ctx):
     # Every add/set command, including those of scripts: a value is refused
     # when its command runs, whatever item it ends up on.
-    for cmd in ctx.device.script.commands():
+    for cmd in ctx.device.commands():
         if cmd.verb is None or cmd.verb.text not in ("add", "set"):
             continue
         params = SPECS.get(cmd.menu_path)
@@ -213,6 +214,35 @@ def invalid_address(ctx):
                 )
 
 
+_PLAIN_V4 = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?:/([0-9]{1,2}))?\Z")
+
+
+def _plain_v4(text: str, with_length: bool) -> tuple[int, int, int, int] | None:
+    """The four numbers of a valid dotted-quad IPv4 address (with a valid
+    ``/len`` when ``with_length``), else None: the common case, answered
+    without building ``ipaddress`` objects; anything else takes the full path."""
+    m = _PLAIN_V4.match(text)
+    if m is None:
+        return None
+    a, b, c, d, length = m.groups()
+    if length is not None and (not with_length or int(length) > 32):
+        return None
+    quad = (int(a), int(b), int(c), int(d))
+    return quad if max(quad) <= 255 else None
+
+
+def _quick_valid(value: str, spec: Spec) -> bool:
+    """True when ``value`` is certainly a valid IPv4 value of ``spec``'s shape."""
+    if spec.family == 6:
+        return False
+    if spec.shape == "range" and "-" in value:
+        lo, _, hi = value.partition("-")
+        a, b = _plain_v4(lo, False), _plain_v4(hi, False)
+        return a is not None and b is not None and (not spec.ordered or a <= b)
+    return _plain_v4(value, spec.shape != "addr") is not None
+
+
+@lru_cache(maxsize=4096)
 def _problem(text: str, spec: Spec) -> str | None:
     value = text
     if spec.negatable and value.startswith("!"):
@@ -225,6 +255,8 @@ def _problem(text: str, spec: Spec) -> str | None:
             return None
     elif "%" in value and spec.family != 4:
         value = value.split("%")[0]
+    if _quick_valid(value, spec):
+        return None
     try:
         if spec.shape == "addr":
             parse_address(value, spec.family)

@@ -86,7 +86,7 @@ def _bridges(run) -> dict[str, BridgeVlans]:
         if bridge is not None and not item.disabled:
             bridge.vlans.append(item)
     top = {id(s) for s in device.script.body}
-    for cmd in device.script.commands():  # a script may build the VLAN table or turn filtering on at run time
+    for cmd in device.commands():  # a script may build the VLAN table or turn filtering on at run time
         if id(cmd) not in top and cmd.menu_path in ("/interface bridge", BRIDGE_VLAN, "/interface bridge port"):
             for bridge in out.values():
                 bridge.undecidable = True

@@ -94,7 +94,7 @@ def lan_prefix_not_advertised(ctx):
     stateful = {i.get("interface") for i in device.items("/ipv6 dhcp-server")
                 if not i.disabled and i.get("address-pool")}
     judge_nd = state is not None and (defined_names(ctx).export or bool(device.items(ND)) or any(
-        c.menu_path == ND for c in device.script.commands()))
+        c.menu_path == ND for c in device.commands()))
     for item in device.items(ADDRESS):
         iface = item.get("interface")
         text = item.get("address")
@@ -143,7 +143,7 @@ def from_pool_never_filled(ctx):
             clients[name] = item
     top = {id(s) for s in device.script.body}
     if any(c.menu_path in ("/ipv6 pool", "/ipv6 dhcp-client") and c.verb is not None and c.verb.text == "add"
-           for c in device.script.commands() if id(c) not in top):
+           for c in device.commands() if id(c) not in top):
         return  # pools created by a script
     judged = defined_names(ctx).export or pools or device.items("/ipv6 dhcp-client")
     if not judged:

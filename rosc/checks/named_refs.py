@@ -13,7 +13,6 @@ checks applies (rules/REF001.md).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from rosc.checks.names import defined_names, line_of
@@ -146,7 +145,7 @@ def _build(run) -> NamedIndex:
         for menu in spec.menus:
             menus_of.setdefault(menu, []).append(kind)
     top = {id(s) for s in device.script.body}
-    for cmd in device.script.commands():
+    for cmd in device.commands():
         kinds = menus_of.get(cmd.menu_path)
         if not kinds or cmd.verb is None:
             continue
@@ -253,6 +252,8 @@ def _script_name(text: str) -> bool:
 def _report(ctx, index: NamedIndex, names, ref: NamedRef, notes: list[str]):
     spec = NAMED_KINDS[ref.kind]
     known = sorted(index.defined.get(ref.kind, {}))
+    import difflib  # only when a suggestion is needed: not at start-up
+
     close = difflib.get_close_matches(ref.name, known, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     menu = spec.menus[0]

@@ -47,6 +47,7 @@ class DefinedNames:
     def __init__(self, device):
         self.device = device
         self.references: list | None = None  # filled by references_of
+        self.references_by_kind: dict[str, list] | None = None  # filled by references_to
         self.interfaces: dict[str, tuple[str, Item]] = {}  # name -> (kind, item)
         for menu in self._interface_menus():
             kind = INTERFACE_MENUS.get(menu) or menu.split()[-1]
@@ -70,7 +71,7 @@ class DefinedNames:
         iface_menus = set(self._interface_menus())
         top = {id(s) for s in device.script.body}
         maybe: dict[str, set[str]] = {}
-        for cmd in device.script.commands():
+        for cmd in device.commands():
             if cmd.verb is None or cmd.verb.text not in ("add", "set"):
                 continue
             menu = cmd.menu_path
@@ -200,6 +201,18 @@ def references_of(names: DefinedNames) -> list:
     if names.references is None:
         names.references = list(_collect_references(names))
     return names.references
+
+
+def references_to(names: DefinedNames, kind: str) -> list:
+    """The references of ``references_of`` that may name a ``kind`` (the
+    index by kind, built once: each REF rule reads only its own kind)."""
+    if names.references_by_kind is None:
+        index: dict[str, list] = {}
+        for entry in references_of(names):
+            for k in dict.fromkeys(entry[4].kinds):
+                index.setdefault(k, []).append(entry)
+        names.references_by_kind = index
+    return names.references_by_kind.get(kind, [])
 
 
 def _collect_references(names: DefinedNames):

@@ -14,7 +14,7 @@ from rosc.checks.names import (
     defined_names,
     line_of,
     looks_like_address,
-    references_of,
+    references_to,
     with_article,
 )
 from rosc.checks.reference_table import (
@@ -34,7 +34,7 @@ def _undefined(ctx, kind: str):
     names = defined_names(ctx)
     if kind in names.unknowable:
         return
-    for item, param, text, node, ref in references_of(names):
+    for item, param, text, node, ref in references_to(names, kind):
         if text in ref.special or text.startswith("<"):
             continue  # `<pppoe-user1>`: a dynamic interface, named at run time
         if ref.address_ok and looks_like_address(text):
@@ -168,7 +168,7 @@ def empty_address_list(ctx):
     for family, pairs in LIST_FILLERS.items():
         for menu, param in pairs:
             fill_params.setdefault(menu, []).append((family, param))
-    for cmd in device.script.commands():  # script blocks count too: lists are often filled at run time
+    for cmd in device.commands():  # script blocks count too: lists are often filled at run time
         if cmd.verb is None:
             continue
         for family, param in fill_params.get(cmd.menu_path, ()):

@@ -124,7 +124,7 @@ def _scripted_routes(device: Device) -> set[int]:
     covers every route of the menu."""
     top = {id(s) for s in device.script.body}
     out: set[int] = set()
-    for cmd in device.script.commands():
+    for cmd in device.commands():
         if id(cmd) in top or cmd.verb is None or cmd.verb.text != "set":
             continue
         menu = cmd.menu_path

@@ -155,7 +155,7 @@ def _table_users(device):
     steered: set[str] = set()
     undecidable = False
     top = {id(s) for s in device.script.body}
-    for cmd in device.script.commands():
+    for cmd in device.commands():
         if id(cmd) not in top and cmd.menu_path in MANGLES + RULE_MENUS and cmd.verb is not None:
             undecidable = True
     for menu in MANGLES:

@@ -28,7 +28,7 @@ def _positional_after(cmd, index: int) -> bool:
 )
 def comment_after_command(ctx):
     text = ctx.source.text
-    for cmd in ctx.device.script.commands():
+    for cmd in ctx.device.commands():
         if cmd.verb is None and not cmd.args:
             continue
         positional = [a for a in cmd.args if type(a) is not Arg]
@@ -88,7 +88,7 @@ def comment_not_continued(ctx):
 )
 def space_around_equals(ctx):
     text = ctx.source.text
-    for cmd in ctx.device.script.commands():
+    for cmd in ctx.device.commands():
         args = cmd.args
         for i in range(1, len(args) - 1):
             eq = args[i]

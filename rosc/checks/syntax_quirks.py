@@ -21,7 +21,7 @@ _QUERY_WORDS = frozenset({"where", "and", "or", "not", "&&", "||", "!"})
     summary="The same parameter given twice in one command",
 )
 def duplicate_argument(ctx):
-    for cmd in ctx.device.script.commands():
+    for cmd in ctx.device.commands():
         verb = cmd.verb
         if verb is None or verb.text.startswith(":") or verb.text in _QUERY_VERBS:
             continue

@@ -24,6 +24,7 @@ from rosc.vocabulary.versions import Absence, Life, absence
 _ADDRESS_TYPES = ("ip", "ipv4", "ipv6", "ipv4-prefix", "ipv6-prefix", "ip-prefix", "ipv4-range", "ipv6-range", "ip-range")
 _SETTERS = frozenset({"add", "set"})
 _DEFAULT_KNOWN = (9, 24)
+_UNTYPED = object()
 
 
 @dataclass(slots=True)
@@ -59,14 +60,25 @@ def name_uses(run) -> NameUses:
     target = run.target
     known = _known(vocab)
     out = NameUses()
-    for cmd in run.device.script.commands():
-        if cmd.verb is None or cmd.verb.text not in _SETTERS:
+    append = out.args.append
+    tables: dict[tuple, tuple] = {}  # (menu path, verb) -> (menu, parameter table, resolved names)
+    for cmd in run.device.commands():
+        verb = cmd.verb
+        if verb is None or verb.text not in _SETTERS:
             continue
-        menu = vocab.menu(cmd.menu)
+        key = (cmd.menu, verb.text)
+        found = tables.get(key)
+        if found is None:
+            menu = vocab.menu(cmd.menu)
+            if menu is not None:
+                spec = menu.command(verb.text)
+                found = (menu, spec.params if spec is not None and spec.params else menu.params, {})
+            else:
+                found = (None, None, None)
+            tables[key] = found
+        menu, table, resolved = found
         if menu is None:
             continue
-        spec = menu.command(cmd.verb.text)
-        table = spec.params if spec is not None and spec.params else menu.params
         prefix = ""
         for arg in cmd.args:
             if type(arg) is not Arg:
@@ -76,25 +88,30 @@ def name_uses(run) -> NameUses:
                 name = prefix + name
             elif "." in name.strip("."):
                 prefix = name.split(".", 1)[0]
-            param = table.get(name) or menu.param(name)
-            if param is not None:
-                how = "exact" if param.name == name else "alias"
-                out.args.append(ArgUse(cmd, menu, arg, name, param, how))
-                continue
-            candidates = tuple(
-                n for n, p in table.items()
-                if n.startswith(name) and absence(p.life, target.version if target else None, known) is None
-            )
-            if len(candidates) > 1 and target is None:  # accepted if some version has only one of them
-                alone = {live[0] for v in vocab._versions()
-                         if len(live := [n for n in candidates if absence(table[n].life, v, known) is None]) == 1}
-                if len(alone) == 1:
-                    candidates = (alone.pop(),)
-            if len(candidates) == 1:
-                out.args.append(ArgUse(cmd, menu, arg, candidates[0], table[candidates[0]], "abbreviation", candidates))
-            else:
-                out.args.append(ArgUse(cmd, menu, arg, name, None, "ambiguous" if candidates else "unknown", candidates))
+            how = resolved.get(name)
+            if how is None:
+                how = resolved[name] = _resolve_name(vocab, menu, table, name, target, known)
+            append(ArgUse(cmd, menu, arg, how[0], how[1], how[2], how[3]))
     return out
+
+
+def _resolve_name(vocab, menu, table, name: str, target, known) -> tuple:
+    """(full name, parameter, how, candidates) of ``name`` written in ``menu``."""
+    param = table.get(name) or menu.param(name)
+    if param is not None:
+        return (name, param, "exact" if param.name == name else "alias", ())
+    candidates = tuple(
+        n for n, p in table.items()
+        if n.startswith(name) and absence(p.life, target.version if target else None, known) is None
+    )
+    if len(candidates) > 1 and target is None:  # accepted if some version has only one of them
+        alone = {live[0] for v in vocab._versions()
+                 if len(live := [n for n in candidates if absence(table[n].life, v, known) is None]) == 1}
+        if len(alone) == 1:
+            candidates = (alone.pop(),)
+    if len(candidates) == 1:
+        return (candidates[0], table[candidates[0]], "abbreviation", candidates)
+    return (name, None, "ambiguous" if candidates else "unknown", candidates)
 
 
 def _menu_span(cmd: Command):
@@ -122,7 +139,7 @@ def _coverage_notes(ctx) -> list[str]:
 def unknown_menu(ctx):
     vocab = load()
     seen: set[str] = set()
-    for cmd in ctx.device.script.commands():
+    for cmd in ctx.device.commands():
         if not cmd.menu or not (cmd.absolute or cmd.path) or vocab.menu(cmd.menu) is not None:
             continue
         if any(a.full is None for a in cmd.abbreviations):
@@ -165,20 +182,34 @@ def unknown_parameter(ctx):
 @rule("VOC003", "invalid-value", area="vocabulary", severity=Severity.ERROR,
       summary="A value of the wrong type for its parameter")
 def invalid_value(ctx):
+    checked: dict[int, bool] = {}  # id(param) -> whether VOC003 checks its values
+    problems: dict[tuple[int, str], str | None] = {}  # (id(param), value) -> the problem, typed once per value
     for use in ctx.shared(name_uses).args:
         param, arg = use.param, use.arg
-        if param is None or arg.value is None or not param.checked:
+        if param is None or arg.value is None:
             continue
-        base = param.type_text.split("|")[0].strip()
-        if base in _ADDRESS_TYPES or base.startswith("list<ip") or param.ref_kind is not None:
+        wanted = checked.get(id(param))
+        if wanted is None:
+            wanted = checked[id(param)] = _value_checked(param)
+        if not wanted:
             continue
         value = literal(arg)
         if value is None or value == "":
             continue
-        problem = param.check(value)
+        key = (id(param), value)
+        problem = problems.get(key, _UNTYPED)
+        if problem is _UNTYPED:  # most values of an export are unique: no exception per value
+            problem = problems[key] = param.check(value)
         if problem:
             whose = "" if param.typed_by == "overlay" else " (RouterOS's own type)"
             yield ctx.finding(arg.value, f"`{arg.name}=`: {problem}", notes=[f"`{use.name}` takes {param.type_text}{whose}"])
+
+
+def _value_checked(param) -> bool:
+    if not param.checked:
+        return False
+    base = param.type_text.split("|")[0].strip()
+    return not (base in _ADDRESS_TYPES or base.startswith("list<ip") or param.ref_kind is not None)
 
 
 # ------------------------------------------------------------------ versions
@@ -202,45 +233,81 @@ def _version_findings(ctx) -> list[_Report]:
         reports[key].lines.add(ctx.source.line_col(node.start)[0])
 
     absent_menus: set[tuple[str, ...]] = set()
-    for cmd in ctx.device.script.commands():
+    lives: dict[int, tuple] = {}  # id(life) -> (life, its absence in the target version), computed once
+
+    def gone_of(life: Life) -> Absence | None:
+        try:
+            return lives[id(life)][1]
+        except KeyError:
+            lives[id(life)] = (life, _absent(ctx, life))  # the life is kept so that its id stays its own
+            return lives[id(life)][1]
+
+    verdicts: dict[tuple, tuple | None] = {}  # (menu, verb) -> what every such command gets
+    for cmd in ctx.device.commands():
         if not cmd.menu and cmd.verb is None:
             continue
-        menu = vocab.menu(cmd.menu)
-        if menu is None:
-            continue
-        path = cmd.menu_path
-        alias = vocab.alias(path)
-        if alias is not None:  # an old name: its own versions, not those of what it became
-            absent_menus.add(cmd.menu)
-            gone = _absent(ctx, alias.life)
-            if gone is not None:
-                add(("menu", path), _menu_span(cmd), f"menu `{path}` {_alias_text(alias, gone)}; {_targets(ctx)}",
-                    f"write `{vocab.resolve(path)}`")
-            continue
-        gone = _absent(ctx, menu.life)
-        if gone is not None:
-            absent_menus.add(cmd.menu)
-            add(("menu", menu.path), _menu_span(cmd), f"menu `{menu.path}` {gone.text}; {_targets(ctx)}", _successor(menu))
-            continue
         verb = cmd.verb.text if cmd.verb is not None else None
-        if verb and not verb.startswith(":") and verb in menu.commands:
-            gone = _absent(ctx, menu.command_life(verb))
-            if gone is not None:
-                add(("command", menu.path, verb), cmd.verb, f"command `{verb}` of `{menu.path}` {gone.text}; {_targets(ctx)}")
+        key = (cmd.menu, verb)
+        if key in verdicts:
+            verdict = verdicts[key]
+        else:
+            verdict = verdicts[key] = _menu_verdict(ctx, vocab, cmd, verb, gone_of)
+        if verdict is None:
+            continue
+        what, report_key, message, fix = verdict
+        if what != "command-ok":
+            if what != "command":
+                absent_menus.add(cmd.menu)
+            if report_key is not None:
+                add(report_key, cmd.verb if what == "command" else _menu_span(cmd), message, fix)
+    uses: dict[tuple, tuple | None] = {}
     for use in ctx.shared(name_uses).args:
         if use.param is None or use.cmd.menu in absent_menus:
             continue
         where = (use.menu.path, use.param.name, use.how == "alias")
-        if use.how == "alias" and ctx.target is not None and not ctx.target.v6:
-            add(("param",) + where, _Span(use.arg.start, use.arg.key_end),
+        try:
+            found = uses[where]
+        except KeyError:
+            found = uses[where] = _param_verdict(ctx, use, where, gone_of)
+        if found is not None:
+            add(found[0], _Span(use.arg.start, use.arg.key_end), found[1], found[2])
+    return list(reports.values())
+
+
+def _menu_verdict(ctx, vocab, cmd: Command, verb: str | None, gone_of) -> tuple | None:
+    """What VOC004 says of every command of ``cmd``'s menu and verb:
+    ``(what, report key, message, fix)``; "alias" and "menu" also mark the
+    menu absent (its parameters are then not reported one by one)."""
+    menu = vocab.menu(cmd.menu)
+    if menu is None:
+        return None
+    path = cmd.menu_path
+    alias = vocab.alias(path)
+    if alias is not None:  # an old name: its own versions, not those of what it became
+        gone = gone_of(alias.life)
+        if gone is None:
+            return ("alias", None, "", None)
+        return ("alias", ("menu", path), f"menu `{path}` {_alias_text(alias, gone)}; {_targets(ctx)}",
+                f"write `{vocab.resolve(path)}`")
+    gone = gone_of(menu.life)
+    if gone is not None:
+        return ("menu", ("menu", menu.path), f"menu `{menu.path}` {gone.text}; {_targets(ctx)}", _successor(menu))
+    if verb and not verb.startswith(":") and verb in menu.commands:
+        gone = gone_of(menu.command_life(verb))
+        if gone is not None:
+            return ("command", ("command", menu.path, verb), f"command `{verb}` of `{menu.path}` {gone.text}; {_targets(ctx)}", None)
+    return ("command-ok", None, "", None)
+
+
+def _param_verdict(ctx, use: ArgUse, where: tuple, gone_of) -> tuple | None:
+    if use.how == "alias" and ctx.target is not None and not ctx.target.v6:
+        return (("param",) + where,
                 f"`{use.arg.name}=` is the RouterOS 6 name of `{use.param.name}=` in `{use.menu.path}`; {_targets(ctx)}",
                 f"write `{use.param.name}=`")
-            continue
-        gone = _absent(ctx, use.param.life)
-        if gone is not None:
-            add(("param",) + where, _Span(use.arg.start, use.arg.key_end),
-                f"parameter `{use.param.name}` of `{use.menu.path}` {gone.text}; {_targets(ctx)}")
-    return list(reports.values())
+    gone = gone_of(use.param.life)
+    if gone is not None:
+        return (("param",) + where, f"parameter `{use.param.name}` of `{use.menu.path}` {gone.text}; {_targets(ctx)}", None)
+    return None
 
 
 def _alias_text(alias, gone: Absence) -> str:
@@ -285,7 +352,7 @@ def _ambiguous_in_target(ctx, abbreviation) -> tuple[str, ...]:
 @rule("VOC005", "abbreviated-name", area="vocabulary", severity=Severity.INFO,
       summary="A menu, command or parameter written as an abbreviation")
 def abbreviated_name(ctx):
-    for cmd in ctx.device.script.commands():
+    for cmd in ctx.device.commands():
         if any(_ambiguous_in_target(ctx, a) for a in cmd.abbreviations):
             continue  # VOC006 reports the command
         short = [a for a in cmd.abbreviations if a.full is not None]
@@ -315,7 +382,7 @@ def abbreviated_name(ctx):
 @rule("VOC006", "ambiguous-abbreviation", area="vocabulary", severity=Severity.ERROR,
       summary="An abbreviation that fits several names, which RouterOS rejects")
 def ambiguous_abbreviation(ctx):
-    for cmd in ctx.device.script.commands():
+    for cmd in ctx.device.commands():
         for a in cmd.abbreviations:
             names = _ambiguous_in_target(ctx, a)
             if names:

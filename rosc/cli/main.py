@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -13,13 +12,35 @@ import click
 from rosc import __version__
 from rosc.cli.files import InputError, find_inputs, read
 from rosc.cli.options import apply_options, apply_target_version, target_version_option
-from rosc.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, console, error, fail, json_text, plain
+from rosc.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PlainOut, console, error, fail, json_text, plain, text_out
 from rosc.diagnostics import Severity
 from rosc.lint.config import ConfigError, find_config, load_config
-from rosc.report.text import excerpt, print_diagnostics
+from rosc.report.text import excerpt, excerpt_lines, print_diagnostics
 from rosc.syntax.reading import describe_os_error
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands of ``rosc``; the lab's (``build``, ``route``, ``routes``,
+    ``graph``: ``rosc.cli.lab``; ``flow``: ``rosc.cli.flow``) are imported only when one of them runs or
+    the help lists them, so ``rosc lint`` does not pay for them."""
+
+    LAZY = ("build", "route", "routes", "graph", "flow")
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx, name: str):
+        if name in self.LAZY and name not in self.commands:
+            if name == "flow":  # rosc flow: one packet through one device
+                from rosc.cli.flow import flow as command
+            else:
+                from rosc.cli import lab
+
+                command = getattr(lab, name)
+            self.add_command(command)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rosc")
 def main() -> None:
     """rosc: compiler and linter for MikroTik RouterOS scripts (.rsc)."""
@@ -36,10 +57,11 @@ def _fail_input(exc: Exception) -> None:
 
 
 def _fail_config(exc: ConfigError) -> None:
-    err = console(stderr=True)
+    err = text_out(stderr=True)
     error(err, str(exc))
     if exc.source is not None and exc.span is not None:
-        for line in excerpt(exc.source, exc.span):
+        lines = excerpt_lines(exc.source, exc.span) if type(err) is PlainOut else excerpt(exc.source, exc.span)
+        for line in lines:
             err.print(line)
     sys.exit(EXIT_USAGE)
 
@@ -66,10 +88,10 @@ def parse(file: str, as_json: bool) -> None:
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
-    print_diagnostics(console(stderr=as_json), result.diagnostics, {name: result.source})
+    print_diagnostics(text_out(stderr=as_json), result.diagnostics, {name: result.source})
     if not as_json and not result.diagnostics:
         commands = sum(1 for _ in result.script.commands())
-        plain(console(), f"{name}: {commands} commands, no syntax errors")
+        plain(text_out(), f"{name}: {commands} commands, no syntax errors")
     sys.exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
 
 
@@ -93,7 +115,7 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
         found = find_inputs(paths)
     except InputError as exc:
         _fail_input(exc)
-    err = console(stderr=True)
+    err = text_out(stderr=True)
     changed = failed = unchanged = unwritten = 0
     status = EXIT_OK
     for problem in found.errors:
@@ -225,7 +247,6 @@ def worker_count(jobs: int, files: int) -> int:
 @target_version_option
 def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri, target_version) -> None:
     """Check PATHS (files, folders, '-' for stdin) and report findings."""
-    from rosc.report.formats import DEFAULT_HELP_URI, to_github, to_gitlab, to_json, to_sarif
 
     try:
         found = find_inputs(paths)
@@ -237,7 +258,7 @@ def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri
     except ConfigError as exc:
         _fail_config(exc)
     files = found.files
-    err = console(stderr=True)
+    err = text_out(stderr=True)
     status = EXIT_OK
     for problem in found.errors:
         error(err, problem)
@@ -253,7 +274,7 @@ def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri
     else:
         results = [_lint_one(t) for t in tasks]
     everything = []
-    out = console()
+    out = text_out()
     for name, diagnostics, source, problem in results:
         if problem is not None:
             error(err, problem)
@@ -263,6 +284,8 @@ def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri
         if fmt_ == "text" and diagnostics:
             shown = "<stdin>" if name == "-" else name
             print_diagnostics(out, diagnostics, {shown: source} if source is not None else {})
+    if fmt_ != "text":
+        from rosc.report.formats import DEFAULT_HELP_URI, to_github, to_gitlab, to_json, to_sarif
     if fmt_ == "json":
         click.echo(json_text(to_json(everything, len(files))))
     elif fmt_ == "sarif":
@@ -317,8 +340,7 @@ def rules_cmd(area: str | None) -> None:
 @click.argument("rule_id")
 def rule_cmd(rule_id: str) -> None:
     """Print the documentation page of RULE_ID."""
-    import difflib
-
+    
     from rosc.checks.rule_pages import load_page
     from rosc.checks.registry import all_rules
 
@@ -329,6 +351,8 @@ def rule_cmd(rule_id: str) -> None:
         if rule_id in by_name:
             key = by_name[rule_id]
         else:
+            import difflib
+
             close = difflib.get_close_matches(key, list(rules) + list(by_name), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else "; `rosc rules` lists them"
             fail(f"no rule {rule_id!r}{hint}")
@@ -350,6 +374,8 @@ def lsp(target_version) -> None:
 
 
 def _print_diff(before: str, after: str, name: str) -> None:
+    import difflib
+
     from rosc.syntax.source import encode_text
 
     lines = difflib.unified_diff(
@@ -361,12 +387,6 @@ def _print_diff(before: str, after: str, name: str) -> None:
     sys.stdout.buffer.flush()
 
 
-from rosc.cli.lab import build, graph, route, routes  # noqa: E402  (lab commands: rosc build/route/routes/graph)
-
-from rosc.cli.flow import flow  # noqa: E402  (rosc flow: one packet through one device)
-
-for _command in (build, route, routes, graph, flow):
-    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,17 +9,62 @@ that are not UTF-8, control characters) are written as ``\\xNN``."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class PlainOut:
+    """Where text goes when it is not a terminal (a pipe, a file, a CI log,
+    a pre-commit hook): the same characters rich would write there, without
+    importing rich.  Anything with ``.plain`` (a rich ``Text``) or a list of
+    ``(text, style)`` segments prints as its text."""
+
+    is_terminal = False
+    takes_segments = True  # rosc.report.text.print_diagnostics hands it segments, not rich Text
+
+    def __init__(self, stderr: bool = False):
+        self.stderr = stderr
+
+    def print(self, value="", **_ignored) -> None:
+        if type(value) is list:
+            value = "".join(part for part, _style in value)
+        elif type(value) is not str:
+            value = value.plain
+        stream = sys.stderr if self.stderr else sys.stdout  # looked up now: tests and click swap the streams
+        stream.write(value + "\n")
+
+
+def _plain_enough(stderr: bool) -> bool:
+    """True when rich would write no styles: the stream is no terminal and
+    nothing forces colour or a terminal."""
+    env = os.environ
+    if env.get("FORCE_COLOR") or env.get("TTY_COMPATIBLE") or env.get("TTY_INTERACTIVE"):
+        return False
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError):
+        return True
+
+
+def text_out(stderr: bool = False):
+    """The output of the file commands (lint, parse, fmt): a ``PlainOut``
+    when nothing would be styled anyway (start-up of ``rosc lint`` in a hook
+    does not pay for importing rich), else a rich console."""
+    return PlainOut(stderr) if _plain_enough(stderr) else console(stderr)
+
+
 def console(stderr: bool = False, width: int | None = None) -> Console:
+    from rich.console import Console
+
     out = Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False)
     if width is not None and not out.is_terminal:
         out = Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False, width=width)
@@ -43,17 +88,27 @@ def shown(text: str) -> str:
     return "".join(out)
 
 
-def plain(out: Console, message: str) -> None:
+def plain(out, message: str) -> None:
+    if type(out) is PlainOut:
+        out.print(shown(message))
+        return
+    from rich.text import Text
+
     out.print(Text(shown(message)))
 
 
-def error(out: Console, message: str) -> None:
+def error(out, message: str) -> None:
     """``error: MESSAGE``, the word in bold red, the message as it is."""
+    if type(out) is PlainOut:
+        out.print("error: " + shown(message))
+        return
+    from rich.text import Text
+
     out.print(Text.assemble(("error", "bold red"), ": ", shown(message)))
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> None:
-    error(console(stderr=True), message)
+    error(text_out(stderr=True), message)
     sys.exit(status)
 
 

@@ -19,7 +19,6 @@ value and stores it.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +79,8 @@ def unknown_pattern(pattern: str) -> str | None:
     if any(_matches(r, [pattern]) for r in rules.values()):
         return None
     names = sorted({*rules, *(r.name for r in rules.values()), *(r.area for r in rules.values())})
+    import difflib  # only when a suggestion is needed: not at start-up
+
     close = difflib.get_close_matches(pattern.strip().upper(), [n.upper() for n in names], n=3, cutoff=0.6)
     close_names = [n for n in names if n.upper() in close]
     hint = f"; did you mean {', '.join(close_names)}?" if close_names else "; `rosc rules` lists them"
@@ -188,6 +189,8 @@ def _severity_table(reader: _Reader, key: str, value) -> None:
     rules = _rules()
     for rule_id, level in value.items():
         if rule_id not in rules:
+            import difflib  # only when a suggestion is needed: not at start-up
+
             close = difflib.get_close_matches(rule_id.upper(), list(rules), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise reader.fail(f"[{key}]: {rule_id!r} is not a rule id{hint}", reader.span(key, rule_id))
@@ -251,6 +254,8 @@ def load_config(path: Path | None) -> Config:
     for key, value in table.items():
         check = SETTINGS.get(key)
         if check is None:
+            import difflib  # only when a suggestion is needed: not at start-up
+
             close = difflib.get_close_matches(key, list(SETTINGS), n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             raise reader.fail(f"unknown setting `{key}`{hint}; known: {', '.join(sorted(SETTINGS))}", reader.span(key))

@@ -4,6 +4,8 @@ against one shared ``DeviceRun``, apply inline suppressions
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rosc.checks.context import CheckContext, DeviceRun
@@ -44,11 +46,32 @@ def target_of(parsed: ParseResult, config: Config) -> Target | None:
 
 
 def lint_bytes(data: bytes, path: str, config: Config | None = None) -> LintResult:
-    return lint_parsed(parse_bytes(data, path), config)
+    with gc_paused():  # from the parse to the last check, as fmt does
+        return lint_parsed(parse_bytes(data, path), config)
+
+
+@contextmanager
+def gc_paused():
+    """The cyclic garbage collector off for the block.  The syntax tree and
+    the model are freshly built and alive until the checks end: each
+    collection would walk all of them and free nothing (the tree is
+    acyclic; the checks' own objects are freed by reference counting), and
+    the checks allocate enough to trigger many collections."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def lint_parsed(parsed: ParseResult, config: Config | None = None) -> LintResult:
-    config = config or Config()
+    with gc_paused():
+        return _lint_parsed(parsed, config or Config())
+
+
+def _lint_parsed(parsed: ParseResult, config: Config) -> LintResult:
     rules = device_rules()
     diagnostics: list[Diagnostic] = []
     for d in parsed.diagnostics:

@@ -43,6 +43,7 @@ def _shift(nodes, delta: int) -> None:
             if node.verb is not None:
                 push(node.verb)
             extend(node.args)
+            extend(node.abbreviations)  # their spans move too (VOC005/VOC006 point at them)
         elif kind is Arg:
             node.key_end += delta
             if node.value is not None:
@@ -119,6 +120,10 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
         return None  # a finding across the region's edge
     r1 = r1_old + delta
     region = text[r0:r1]
+    old_region = old_text[r0:r1_old]
+    if (region.count("\n") + region.count("\r") != old_region.count("\n") + old_region.count("\r")
+            and any(d.span.offset >= r1_old for d in old.diagnostics)):
+        return None  # the lines move: a finding after the region may name a line ("runs on to 24:19")
     if "\0" in region:
         return None
     if j < len(body):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rosc.syntax.source import Source
-from rosc.syntax.tree import Arg, Command, Script, String, Word
+from rosc.syntax.tree import Arg, Command, Script, String, Word, all_commands
 
 TRUE_WORDS = frozenset({"yes", "true"})
 FALSE_WORDS = frozenset({"no", "false"})
@@ -95,6 +95,15 @@ class Device:
     menus: dict[str, list[Item]] = field(default_factory=dict)
     unresolved: list[Command] = field(default_factory=list)  # set/remove rosc cannot place
     syntax_errors: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of what the parser could not read
+    _commands: list[Command] | None = field(default=None, init=False, repr=False)
+
+    def commands(self) -> list[Command]:
+        """Every command of the file, nested ones included, in source order:
+        the one walk of the tree that all the checks share (computed on
+        first use; the tree of a device does not change)."""
+        if self._commands is None:
+            self._commands = all_commands(self.script.body)
+        return self._commands
 
     def items(self, menu: str, include_disabled: bool = True) -> list[Item]:
         return [i for i in self.menus.get(menu, ()) if not i.removed and (include_disabled or not i.disabled)]

@@ -153,12 +153,17 @@ class Walker:
         verb = cmd.verb.text
         hooks = EMBEDDED_SCRIPTS.get(menu, ()) if verb in ("add", "set") else ()
         querying = verb in QUERY_VERBS and verb != "print"  # `print` queries only after `where`
+        path = None
         for arg in cmd.args:
             kind = type(arg)
             if kind is Word and arg.text == "where":
                 querying = True
                 continue
-            self.query_menu = cmd.menu_path if querying else None
+            if kind is Arg and type(arg.value) is Word and arg.name not in hooks:
+                continue  # `name=word`: no variable, no script (most arguments of an export)
+            if querying and path is None:
+                path = cmd.menu_path
+            self.query_menu = path if querying else None
             if kind is Arg and arg.name in hooks:
                 self.hook_script(cmd, arg, scope)
             elif kind is Arg and type(arg.value) is Block:

@@ -14,39 +14,59 @@ excerpts cost.
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from rosc.diagnostics import Diagnostic, Severity, Span
 from rosc.syntax.source import Source
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 MAX_EXCERPT = 200
 
 
-def render_text(diagnostic: Diagnostic, source: Source | None) -> Text:
-    """One diagnostic with its source excerpt, as styled text."""
+def render_lines(diagnostic: Diagnostic, source: Source | None) -> list[list[tuple[str, str | None]]]:
+    """One diagnostic with its source excerpt: lines of ``(text, style)``
+    segments (a style is a rich style name, or None)."""
     d = diagnostic
     sev = d.severity
-    head = Text.assemble(
+    lines = [[
         (f"{_shown(d.path)}:{d.span.line}:{d.span.column}:", "bold"),
-        " ",
+        (" ", None),
         (f"{sev.label}[{_shown(d.code)}]", _STYLE[sev]),
-        f": {_shown(d.message)}",
-    )
-    lines = [head]
+        (f": {_shown(d.message)}", None),
+    ]]
     if source is not None:
-        lines.extend(excerpt(source, d.span, _STYLE[sev]))
+        lines.extend(excerpt_lines(source, d.span, _STYLE[sev]))
     for note in d.notes:
-        lines.append(Text.assemble(("  = note:", "bold"), f" {_shown(note)}"))
+        lines.append([("  = note:", "bold"), (f" {_shown(note)}", None)])
     if d.fix:
-        lines.append(Text.assemble(("  = help:", "bold"), f" {_shown(d.fix)}"))
-    return Text("\n").join(lines)
+        lines.append([("  = help:", "bold"), (f" {_shown(d.fix)}", None)])
+    return lines
+
+
+def render_text(diagnostic: Diagnostic, source: Source | None) -> Text:
+    """One diagnostic with its source excerpt, as styled text."""
+    from rich.text import Text
+
+    return Text("\n").join(_rich(line) for line in render_lines(diagnostic, source))
+
+
+def _rich(line: list[tuple[str, str | None]]) -> Text:
+    from rich.text import Text
+
+    return Text.assemble(*((text, style) if style else text for text, style in line))
 
 
 def excerpt(source: Source, span: Span, style: str = "bold red") -> list[Text]:
-    """The line of ``span`` with carets under it (three lines), or nothing
-    when the line is not in ``source``."""
+    """The line of ``span`` with carets under it (three lines of styled
+    text), or nothing when the line is not in ``source``."""
+    return [_rich(line) for line in excerpt_lines(source, span, style)]
+
+
+def excerpt_lines(source: Source, span: Span, style: str = "bold red") -> list[list[tuple[str, str | None]]]:
+    """``excerpt`` as lines of ``(text, style)`` segments."""
     bounds = _line_bounds(source, span.line)
     if bounds is None:
         return []
@@ -63,9 +83,9 @@ def excerpt(source: Source, span: Span, style: str = "bold red") -> list[Text]:
     room = len(shown) - col if len(shown) > col else 1
     caret = " " * _display_width(shown[:col]) + "^" * max(1, min(width, room))
     return [
-        Text(f"{pad} |", "blue"),
-        Text.assemble((f"{gutter} |", "blue"), " ", _printable(shown)),
-        Text.assemble((f"{pad} |", "blue"), " ", (caret, style)),
+        [(f"{pad} |", "blue")],
+        [(f"{gutter} |", "blue"), (" ", None), (_printable(shown), None)],
+        [(f"{pad} |", "blue"), (" ", None), (caret, style)],
     ]
 
 
@@ -123,6 +143,13 @@ def _display_width(text: str) -> int:
     return len(_printable(text))
 
 
-def print_diagnostics(console: Console, diagnostics: list[Diagnostic], sources: dict[str, Source]) -> None:
+def print_diagnostics(console, diagnostics: list[Diagnostic], sources: dict[str, Source]) -> None:
+    """Print to a rich console, or to anything whose ``print`` takes the
+    lines of ``render_lines`` as a list of segments (``rosc.cli.output.PlainOut``)."""
+    if getattr(console, "takes_segments", False):
+        for d in diagnostics:
+            for line in render_lines(d, sources.get(d.path)):
+                console.print(line)
+        return
     for d in diagnostics:
         console.print(render_text(d, sources.get(d.path)), highlight=False, soft_wrap=True)

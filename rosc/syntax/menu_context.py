@@ -154,7 +154,7 @@ class _Resolver:
             del words[best:], nodes[best:], ends[best:]
             written = min(written, best)
         if stopped:
-            best = self.fallback(cmd, words, written, elements, best)
+            best = max(0, self.fallback(cmd, words, written, elements, best))  # `/24 ...`: no word is left
         cmd.path = tuple(full[:best]) + tuple(words[len(full[:best]) : best])
         cmd.menu = join_menu(base, cmd.path)
         if best:

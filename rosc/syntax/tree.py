@@ -198,32 +198,51 @@ class Script:
 
     def commands(self) -> Iterator[Command]:
         """Every command, including those nested in blocks and substitutions."""
-        yield from iter_commands(self.body)
+        return iter(all_commands(self.body))
 
 
 def iter_commands(body: list[Statement]) -> Iterator[Command]:
+    return iter(all_commands(body))
+
+
+def all_commands(body: list[Statement]) -> list[Command]:
+    """Every command of ``body`` in source order, each followed by the
+    commands nested in its arguments (blocks, substitutions, scripts in
+    strings)."""
+    out: list[Command] = []
+    _collect(body, out)
+    return out
+
+
+def _collect(body: list, out: list) -> None:
     for stmt in body:
         if type(stmt) is Command:
-            yield stmt
+            out.append(stmt)
             for arg in stmt.args:
-                yield from _nested_commands(arg)
+                kind = type(arg)
+                if kind is Arg:
+                    arg = arg.value
+                    kind = type(arg)
+                if kind is Word or arg is None:
+                    continue
+                _nested(arg, kind, out)
 
 
-def _nested_commands(node) -> Iterator[Command]:
-    kind = type(node)
-    if kind is Arg:
-        if node.value is not None:
-            yield from _nested_commands(node.value)
-    elif kind is Block or kind is Substitution:
-        yield from iter_commands(node.body)
+def _nested(node, kind, out: list) -> None:
+    if kind is Block or kind is Substitution:
+        _collect(node.body, out)
     elif kind is Expression:
         for item in node.items:
-            yield from _nested_commands(item)
+            _nested(item, type(item), out)
     elif kind is Concat:
         for part in node.parts:
-            yield from _nested_commands(part)
-    elif kind is String and node.script is not None:
-        yield from node.script.commands()
+            _nested(part, type(part), out)
+    elif kind is String:
+        if node.script is not None:
+            _collect(node.script.body, out)
+    elif kind is Arg:
+        if node.value is not None:
+            _nested(node.value, type(node.value), out)
 
 
 def children(node) -> list:

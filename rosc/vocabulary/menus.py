@@ -12,7 +12,6 @@ an address hint describes one item and says nothing of lists or host names.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -123,6 +122,8 @@ def build_param(name: str, spec: Mapping | None, gen: GenArg | None, life: Life)
 
 
 def _suggest(name: str, names: Iterable[str]) -> str | None:
+    import difflib  # only when a suggestion is needed: not at start-up
+
     close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
     return close[0] if close else None
 

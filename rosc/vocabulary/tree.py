@@ -24,7 +24,6 @@ first time the menu is looked at.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -83,6 +82,8 @@ class Step:
 
 
 def _suggest(name: str, names: Iterable[str]) -> str | None:
+    import difflib  # only when a suggestion is needed: not at start-up
+
     close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -16,7 +16,6 @@ the type, otherwise a short message for a network engineer.
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -412,6 +411,8 @@ def _check_enum(values: tuple[str, ...], value: str) -> str | None:
     if value in values:
         return None
     msg = f"expected one of: {_short_list(values)}; got {_q(value)}"
+    import difflib  # only when a suggestion is needed: not at start-up
+
     close = difflib.get_close_matches(value, values, n=1, cutoff=0.6)
     if close:
         msg += f" (did you mean {_q(close[0])}?)"
@@ -474,6 +475,8 @@ def _union_message(t: Union, value: str, errors: list[str]) -> str:
         if isinstance(o, (Base, IntRange, PairOf, ListOf, RangeOf)) and _looks_like(o, value):
             return err + (f" or one of: {_short_list(tuple(words))}" if words else "")
     msg = f"expected {t.describe()}; got {_q(value)}"
+    import difflib  # only when a suggestion is needed: not at start-up
+
     close = difflib.get_close_matches(value, words, n=1, cutoff=0.6)
     if close:
         msg += f" (did you mean {_q(close[0])}?)"
