@@ -53,6 +53,7 @@ OTHER = [
     ("parse.py", ["--repeat", "3"], "Parse speed against a regex tokenization, and peak memory"),
     ("routing.py", [], "Next-hop resolution on routes whose gateways lie inside each other's destinations"),
     ("firewall.py", [], "Firewall analysis"),
+    ("firewall_nat.py", [], "Firewall NAT and port-forward checks"),
 ]
 
 

@@ -232,7 +232,9 @@ def test_many_subnets_are_swept_not_compared_pairwise():
     start = time.perf_counter()
     found = [d for d in lint_bytes(text.encode(), "t.rsc").diagnostics if d.code == "ADDR004"]
     assert len(found) == 1
-    assert time.perf_counter() - start < 20
+    # A hang guard (pairwise comparison of 20,000 subnets takes many minutes), not a measurement: under a
+    # loaded 2-core machine the sweep took up to 23 s against 20.
+    assert time.perf_counter() - start < 90
 
 
 def test_many_addresses_in_one_subnet_on_one_interface():
