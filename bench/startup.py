@@ -1,141 +1,177 @@
-"""Benchmark: what `rosc lint` of a small file costs as a whole process,
-against another checkout of rosc (the start-up cost of loading the
-vocabulary is most of it).
+"""Benchmark: `rosc lint` of one small file as a whole process, wall time,
+against `python -c pass` (issue 9's goal: at most 60 ms).
 
-    python bench/startup.py --base ../main [FILE...] [--runs N]
+    python bench/startup.py [FILE...] [--runs N] [--base OTHER] [--no-bytecode] [--json]
+    python bench/startup.py --breakdown [FILE]
 
-Runs `python -m rosc.cli.main lint FILE` from this checkout (A) and from
---base (B) in turn, A B A B ..., after one warm-up run each (which also
-writes the bytecode caches), and prints the median CPU seconds (user + sys,
-from the operating system's accounting of each finished child) of each and
-the median of the per-pair ratios A/B, so a machine whose speed drifts
-still gives a fair comparison.  Without FILE it measures two inputs of
-its own: a two-line file and a typical home-router export of 60 lines with
-an export header (so the version checks run too).
+Runs `python -m rosc lint FILE` with this checkout first on PYTHONPATH, in
+an empty folder (so no rosc.toml is found), and `python -c pass`, in turn,
+after one warm-up run of each, and prints the median wall time of each and
+their difference.  With --base it also runs the same lint from another
+checkout in the same rotation (A, base, pass, A, base, pass ...), so a
+machine whose speed drifts still gives a fair comparison.
+
+It measures the case of an installed rosc: *with* bytecode caches (the
+warm-up writes them; PYTHONDONTWRITEBYTECODE is removed from the
+children's environment).  --no-bytecode measures the other case, every
+module compiled from source on every run, as a sandbox that sets
+PYTHONDONTWRITEBYTECODE=1 runs rosc; the output says which case it is.
+
+Without FILE it measures a three-command file.  --json prints one JSON
+object per file with the keys bench/run_all.py reads (``lint``, ``pass``,
+``runs``, ``command``; seconds).  --breakdown runs one lint in process and
+says where its time goes: the interpreter's own start-up, imports, the
+dataclasses created at import, regular expressions compiled, rule
+discovery, the lint, the output.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
 
-SMALL = "/ip address\nadd address=192.168.1.1/24 interface=ether1\n"
-
-EXPORT = """\
-# 2024-11-05 09:00:00 by RouterOS 7.16.2
-# software id = ABCD-1234
-# model = RB5009UG+S+
-/interface bridge
-add admin-mac=48:A9:8A:00:00:10 auto-mac=no comment=defconf name=bridge vlan-filtering=yes
-/interface vlan
-add interface=bridge name=vlan20 vlan-id=20
-/interface wireguard
-add listen-port=13231 mtu=1420 name=wg0
-/interface list
-add comment=defconf name=WAN
-add comment=defconf name=LAN
-/ip pool
-add name=lan ranges=192.168.88.10-192.168.88.254
-add name=guests ranges=192.168.20.10-192.168.20.254
-/ip dhcp-server
-add address-pool=lan interface=bridge lease-time=30m name=lan
-add address-pool=guests interface=vlan20 name=guests
-/interface bridge port
-add bridge=bridge comment=defconf interface=ether2
-add bridge=bridge comment=defconf interface=ether3
-add bridge=bridge comment=defconf interface=ether4
-/interface bridge vlan
-add bridge=bridge tagged=bridge,ether2 vlan-ids=20
-/interface list member
-add comment=defconf interface=bridge list=LAN
-add interface=vlan20 list=LAN
-add comment=defconf interface=ether1 list=WAN
-/interface wireguard peers
-add allowed-address=10.9.0.2/32 interface=wg0 name=laptop public-key="uK1b1mYKx1+jMQ4PZ5ycuBSHXt1YPxd6I0WV0uH1jEY="
-/ip address
-add address=192.168.88.1/24 comment=defconf interface=bridge
-add address=192.168.20.1/24 interface=vlan20
-add address=10.9.0.1/24 interface=wg0
-/ip dhcp-client
-add comment=defconf interface=ether1
-/ip dhcp-server network
-add address=192.168.20.0/24 dns-server=192.168.20.1 gateway=192.168.20.1
-add address=192.168.88.0/24 comment=defconf dns-server=192.168.88.1 gateway=192.168.88.1
-/ip dns
-set allow-remote-requests=yes servers=9.9.9.9
-/ip firewall filter
-add action=accept chain=input comment="defconf: accept established,related,untracked" connection-state=established,related,untracked
-add action=drop chain=input comment="defconf: drop invalid" connection-state=invalid
-add action=accept chain=input comment="defconf: accept ICMP" protocol=icmp
-add action=accept chain=input dst-port=13231 protocol=udp
-add action=drop chain=input comment="defconf: drop all not coming from LAN" in-interface-list=!LAN
-add action=fasttrack-connection chain=forward connection-state=established,related hw-offload=yes
-add action=accept chain=forward connection-state=established,related,untracked
-add action=drop chain=forward connection-state=invalid
-add action=drop chain=forward connection-nat-state=!dstnat connection-state=new in-interface-list=WAN
-/ip firewall nat
-add action=masquerade chain=srcnat comment="defconf: masquerade" ipsec-policy=out,none out-interface-list=WAN
-/ip service
-set telnet disabled=yes
-set ftp disabled=yes
-set api disabled=yes
-/system clock
-set time-zone-name=Europe/Riga
-/system identity
-set name=gw
-/system ntp client
-set enabled=yes
-/system ntp client servers
-add address=pool.ntp.org
-/tool mac-server
-set allowed-interface-list=LAN
-/tool mac-server mac-winbox
-set allowed-interface-list=LAN
-"""
+SMALL = "/ip address\nadd address=192.168.1.1/24 interface=ether1\n/system identity\nset name=gw\n/ip dns\nset servers=9.9.9.9\n"
 
 
-def _cpu_of_one(checkout: Path, file: str) -> float:
+def _env(checkout: Path, bytecode: bool) -> dict:
     env = dict(os.environ, PYTHONPATH=str(checkout))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as an installed rosc runs: with bytecode caches
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-m", "rosc.cli.main", "lint", file], env=env, cwd=checkout,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as an installed rosc runs: with bytecode caches
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _wall(cmd: list[str], env: dict, cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def measure(file: str, runs: int, base: Path | None = None, bytecode: bool = True) -> dict:
+    """Median wall seconds of `rosc lint file` (this checkout, and ``base``
+    when given) and of `python -c pass`, alternated, after a warm-up."""
+    folder = Path(tempfile.mkdtemp(prefix="rosc-startup-cwd-"))
+    lint = [sys.executable, "-m", "rosc", "lint", file]
+    jobs = [("lint", lint, _env(HERE, bytecode))]
+    if base is not None:
+        jobs.append(("base", lint, _env(base.resolve(), bytecode)))
+    jobs.append(("pass", [sys.executable, "-c", "pass"], _env(HERE, bytecode)))
+    for _, cmd, env in jobs:
+        _wall(cmd, env, folder)  # warm-up: bytecode and grammar caches, file cache
+    times: dict[str, list[float]] = {key: [] for key, _, _ in jobs}
+    for _ in range(runs):
+        for key, cmd, env in jobs:
+            times[key].append(_wall(cmd, env, folder))
+    result = {key: statistics.median(values) for key, values in times.items()}
+    result.update(runs=runs, command="python -m rosc lint " + Path(file).name,
+                  bytecode="with bytecode caches" if bytecode else "without bytecode caches (PYTHONDONTWRITEBYTECODE=1)",
+                  lint_min=min(times["lint"]), pass_min=min(times["pass"]))
+    return result
+
+
+# ------------------------------------------------------------------ --breakdown
+
+_PROBE = r'''
+import sys, time
+t0 = time.perf_counter()
+import dataclasses, json, re._compiler
+acc = {}
+def timed(owner, name, key):
+    orig = getattr(owner, name)
+    depth = [0]
+    def wrapper(*a, **k):
+        if depth[0]:
+            return orig(*a, **k)
+        depth[0] += 1
+        start = time.perf_counter()
+        try:
+            return orig(*a, **k)
+        finally:
+            depth[0] -= 1
+            took, n = acc.get(key, (0.0, 0))
+            acc[key] = (took + time.perf_counter() - start, n + 1)
+    setattr(owner, name, wrapper)
+timed(dataclasses, "_process_class", "dataclasses created")
+timed(re._compiler, "compile", "regular expressions compiled")
+timed(json.decoder.JSONDecoder, "decode", "JSON documents decoded")
+sys.argv = ["rosc", "lint", sys.argv[1]]
+start = time.perf_counter()
+import rosc.cli.main as cli
+acc["import rosc.cli.main (click, syntax, vocabulary, lint engine)"] = (time.perf_counter() - start, 1)
+import rosc.checks.registry as registry, rosc.lint.engine as engine
+timed(registry, "discover", "rule discovery (imports the check modules)")
+timed(engine, "lint_bytes", "lint_bytes (discovery, parse, model, checks)")
+before = set(sys.modules)
+start = time.perf_counter()
+try:
+    cli.main()
+except SystemExit:
+    pass
+acc["main() (config, lint, output)"] = (time.perf_counter() - start, 1)
+acc["modules imported in all"] = (0.0, len(sys.modules))
+acc["modules imported by main()"] = (0.0, len(set(sys.modules) - before))
+print(json.dumps({"in_process": time.perf_counter() - t0, "parts": acc}), file=sys.stderr)
+'''
+
+
+def breakdown(file: str, runs: int = 5) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="rosc-startup-cwd-"))
+    env = _env(HERE, True)
+    cmd = [sys.executable, "-c", _PROBE, file]
+    subprocess.run(cmd, env=env, cwd=folder, capture_output=True, check=False)  # warm-up
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run(cmd, env=env, cwd=folder, capture_output=True, text=True, check=False)
+        samples.append(json.loads(done.stderr.strip().splitlines()[-1]))
+    print(f"in process, with bytecode caches, medians of {runs} runs (the timers add a little):")
+    print(f"  {'everything after the interpreter started':62s} {statistics.median(s['in_process'] for s in samples) * 1000:6.1f} ms")
+    for key in samples[0]["parts"]:
+        took = statistics.median(s["parts"][key][0] for s in samples)
+        count = samples[0]["parts"][key][1]
+        shown = f"{took * 1000:6.1f} ms" if took else " " * 9
+        print(f"  {key:62s} {shown}  ({count})")
+    empty = statistics.median(_wall([sys.executable, "-c", "pass"], env, folder) for _ in range(runs))
+    print(f"  {'python -c pass, wall':62s} {empty * 1000:6.1f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*")
-    parser.add_argument("--base", type=Path, required=True, help="the other checkout (its folder holds rosc/)")
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--base", type=Path, help="another checkout (its folder holds rosc/) to compare with")
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--no-bytecode", action="store_true", help="measure without bytecode caches")
+    parser.add_argument("--json", action="store_true", help="print JSON (seconds) instead of text")
+    parser.add_argument("--breakdown", action="store_true", help="say where the time of one lint goes")
     args = parser.parse_args()
     files = args.files
     if not files:
-        import tempfile
-
         folder = Path(tempfile.mkdtemp(prefix="rosc-startup-"))
         (folder / "small.rsc").write_text(SMALL)
-        (folder / "export.rsc").write_text(EXPORT)
-        files = [str(folder / "small.rsc"), str(folder / "export.rsc")]
+        files = [str(folder / "small.rsc")]
+    if args.breakdown:
+        breakdown(str(Path(files[0]).resolve()))
+        return
     for file in files:
-        file = str(Path(file).resolve())
-        _cpu_of_one(HERE, file), _cpu_of_one(args.base, file)  # warm-up
-        a, b = [], []
-        for _ in range(args.runs):
-            a.append(_cpu_of_one(HERE, file))
-            b.append(_cpu_of_one(args.base, file))
-        ratio = statistics.median(x / y for x, y in zip(a, b))
-        print(f"{Path(file).name}: this checkout {statistics.median(a) * 1000:.0f} ms, "
-              f"base {statistics.median(b) * 1000:.0f} ms CPU (medians of {args.runs}); "
-              f"A/B {ratio:.3f}, difference {(statistics.median(a) - statistics.median(b)) * 1000:+.0f} ms")
+        r = measure(str(Path(file).resolve()), args.runs, args.base, not args.no_bytecode)
+        if args.json:
+            print(json.dumps(r))
+            continue
+        line = (f"{Path(file).name}, {r['bytecode']}, wall, medians of {r['runs']} alternated runs: "
+                f"rosc lint {r['lint'] * 1000:.0f} ms, python -c pass {r['pass'] * 1000:.0f} ms "
+                f"(difference {(r['lint'] - r['pass']) * 1000:.0f} ms; fastest {r['lint_min'] * 1000:.0f} / {r['pass_min'] * 1000:.0f} ms)")
+        if "base" in r:
+            line += f"; base {r['base'] * 1000:.0f} ms ({(r['lint'] - r['base']) * 1000:+.0f} ms)"
+        print(line)
 
 
 if __name__ == "__main__":
