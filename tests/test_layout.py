@@ -144,7 +144,9 @@ def test_dependencies_point_down_the_pipeline(layer):
 
 
 def test_the_registry_imports_no_rule():
-    assert GRAPH["rosc.checks.registry"] <= BASE
+    # the generated table of rule metadata is data, not a rule
+    assert GRAPH["rosc.checks.registry"] <= BASE | {"rosc.checks.rule_index"}
+    assert GRAPH["rosc.checks.rule_index"] <= BASE
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

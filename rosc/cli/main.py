@@ -309,11 +309,11 @@ def lint(paths, select, ignore, fail_on, fmt_, config_path, jobs, sarif_help_uri
 @click.option("--area", help="Only the rules of this area.")
 def rules_cmd(area: str | None) -> None:
     """List every check: id, name, area, default severity, summary."""
-    from rosc.checks.registry import AREAS, all_rules
+    from rosc.checks.registry import AREAS, rule_index
 
     if area and area not in AREAS:
         fail(f"unknown area {area!r}; areas: {', '.join(AREAS)}")
-    shown = [r for r in all_rules().values() if not area or r.area == area]
+    shown = [r for r in rule_index().values() if not area or r.area == area]
     rows = [(r.id, r.name, r.area, r.severity.label, r.summary) for r in shown]
     out = console()
     if out.is_terminal:
@@ -342,9 +342,9 @@ def rule_cmd(rule_id: str) -> None:
     """Print the documentation page of RULE_ID."""
     
     from rosc.checks.rule_pages import load_page
-    from rosc.checks.registry import all_rules
+    from rosc.checks.registry import rule_index
 
-    rules = all_rules()
+    rules = rule_index()
     key = rule_id.upper()
     if key not in rules:
         by_name = {r.name: r.id for r in rules.values()}

@@ -68,9 +68,9 @@ def _matches(rule, patterns: list[str]) -> bool:
 
 
 def _rules() -> dict:
-    from rosc.checks.registry import all_rules
+    from rosc.checks.registry import rule_index
 
-    return all_rules()
+    return rule_index()
 
 
 def unknown_pattern(pattern: str) -> str | None:

@@ -72,7 +72,7 @@ def lint_parsed(parsed: ParseResult, config: Config | None = None) -> LintResult
 
 
 def _lint_parsed(parsed: ParseResult, config: Config) -> LintResult:
-    rules = device_rules()
+    rules = device_rules(config.enabled)  # imports the modules of the enabled rules only
     diagnostics: list[Diagnostic] = []
     for d in parsed.diagnostics:
         rule = rules.get(d.code)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rosc import __version__
 from rosc.diagnostics import Diagnostic, Severity
-from rosc.checks.registry import all_rules
+from rosc.checks.registry import rule_index
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # Where a rule's page is, for SARIF's helpUri: the release on PyPI, unless
@@ -90,7 +90,7 @@ def _first_paragraph(markdown: str) -> str:
 
 
 def to_sarif(diagnostics: list[Diagnostic], help_uri: str = DEFAULT_HELP_URI) -> str:
-    rules = all_rules()
+    rules = rule_index()
     used = sorted({d.code for d in diagnostics})
     index = {rule_id: i for i, rule_id in enumerate(used)}
     descriptors = [_descriptor(rule_id, rules.get(rule_id), help_uri) for rule_id in used]
