@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rosc.syntax.reading import MAX_INPUT_BYTES, InputTooLarge, describe_os_error, path_status, read_limited, read_path
@@ -22,12 +21,25 @@ class InputError(Exception):
     """A path that cannot be read: exit status 2."""
 
 
-@dataclass(slots=True)
 class Inputs:
     """The files to work on, and what could not be looked at while finding them."""
 
-    files: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    __slots__ = ('files', 'errors')
+    __match_args__ = __slots__
+
+    def __init__(self, files: list[str] | None = None, errors: list[str] | None = None) -> None:
+        self.files = [] if files is None else files
+        self.errors = [] if errors is None else errors
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(files={self.files!r}, errors={self.errors!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.files, self.errors) == (other.files, other.errors)
+        return NotImplemented
+
+    __hash__ = None  # compared by value, so unhashable (as a dataclass)
 
 
 def find_inputs(paths: tuple[str, ...]) -> Inputs:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import marshal
 import os
 import zlib
-from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -29,15 +28,39 @@ from rosc.resources import data_dir
 FORMAT = b"rosc-lalr-tables-1"
 
 
-@dataclass(slots=True)
 class Tables:
     """LALR tables with plain-string keys.  An action is ``(True, state)``
     for a shift or ``(False, size, origin, rule index)`` for a reduce."""
 
-    states: dict
-    start_state: int
-    end_state: int
-    rule_names: list  # rule index -> _Builder method name
+    __slots__ = ('states', 'start_state', 'end_state', 'rule_names')
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        states: dict,
+        start_state: int,
+        end_state: int,
+        rule_names: list,  # rule index -> _Builder method name
+    ) -> None:
+        self.states = states
+        self.start_state = start_state
+        self.end_state = end_state
+        self.rule_names = rule_names
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(states={self.states!r}, start_state={self.start_state!r}, "
+                f"end_state={self.end_state!r}, rule_names={self.rule_names!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (
+                self.states, self.start_state, self.end_state, self.rule_names,
+            ) == (
+                other.states, other.start_state, other.end_state, other.rule_names,
+            )
+        return NotImplemented
+
+    __hash__ = None  # compared by value, so unhashable (as a dataclass)
 
 
 @cache

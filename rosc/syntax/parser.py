@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
 
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.syntax.menu_context import resolve
@@ -15,11 +14,25 @@ from rosc.syntax.statements import drive
 from rosc.syntax.tree import Script
 
 
-@dataclass(slots=True)
 class ParseResult:
-    source: Source
-    script: Script
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    __slots__ = ('source', 'script', 'diagnostics')
+    __match_args__ = __slots__
+
+    def __init__(self, source: Source, script: Script, diagnostics: list[Diagnostic] | None = None) -> None:
+        self.source = source
+        self.script = script
+        self.diagnostics = [] if diagnostics is None else diagnostics
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(source={self.source!r}, script={self.script!r}, "
+                f"diagnostics={self.diagnostics!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.source, self.script, self.diagnostics) == (other.source, other.script, other.diagnostics)
+        return NotImplemented
+
+    __hash__ = None  # compared by value, so unhashable (as a dataclass)
 
     @property
     def has_errors(self) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 from rosc.diagnostics import Diagnostic, Severity, Span
 
@@ -29,13 +28,27 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-@dataclass(slots=True)
 class Source:
     """The decoded text of one file, with an index of line starts."""
 
-    text: str
-    path: str = "<stdin>"
-    line_starts: list[int] = field(default_factory=list)
+    __slots__ = ('text', 'path', 'line_starts')
+    __match_args__ = __slots__
+
+    def __init__(self, text: str, path: str = "<stdin>", line_starts: list[int] | None = None) -> None:
+        self.text = text
+        self.path = path
+        self.line_starts = [] if line_starts is None else line_starts
+        self.__post_init__()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(text={self.text!r}, path={self.path!r}, line_starts={self.line_starts!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.text, self.path, self.line_starts) == (other.text, other.path, other.line_starts)
+        return NotImplemented
+
+    __hash__ = None  # compared by value, so unhashable (as a dataclass)
 
     def __post_init__(self) -> None:
         if not self.line_starts:

@@ -27,11 +27,12 @@ for the menus it uses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from rosc.resources import data_dir
 from rosc.vocabulary.versions import Life
+
+_set = object.__setattr__  # how a frozen instance's __init__ sets its fields
 
 TREE_FILE = ("vocabulary", "generated", "routeros-tree.txt")
 
@@ -44,30 +45,125 @@ class TreeFormatError(ValueError):
     """The generated tree file is damaged."""
 
 
-@dataclass(frozen=True, slots=True)
 class GenArg:
     """One argument as RouterOS's dumps describe it."""
 
-    name: str
-    life: Life
-    type_text: str  # "" when RouterOS states no type
-    values: tuple[str, ...]
-    kinds: tuple[str, ...]
-    negatable: bool
+    __slots__ = ('name', 'life', 'type_text', 'values', 'kinds', 'negatable')
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        name: str,
+        life: Life,
+        type_text: str,  # "" when RouterOS states no type
+        values: tuple[str, ...],
+        kinds: tuple[str, ...],
+        negatable: bool,
+    ) -> None:
+        _set(self, 'name', name)
+        _set(self, 'life', life)
+        _set(self, 'type_text', type_text)
+        _set(self, 'values', values)
+        _set(self, 'kinds', kinds)
+        _set(self, 'negatable', negatable)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(name={self.name!r}, life={self.life!r}, "
+                f"type_text={self.type_text!r}, values={self.values!r}, kinds={self.kinds!r}, "
+                f"negatable={self.negatable!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (
+                self.name, self.life, self.type_text, self.values, self.kinds, self.negatable,
+            ) == (
+                other.name, other.life, other.type_text, other.values, other.kinds, other.negatable,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.life, self.type_text, self.values, self.kinds, self.negatable))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
 
-@dataclass(frozen=True, slots=True)
 class GenCommand:
-    name: str
-    life: Life
-    argset: int | None
+    __slots__ = ('name', 'life', 'argset')
+    __match_args__ = __slots__
+
+    def __init__(self, name: str, life: Life, argset: int | None) -> None:
+        _set(self, 'name', name)
+        _set(self, 'life', life)
+        _set(self, 'argset', argset)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(name={self.name!r}, life={self.life!r}, argset={self.argset!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.name, self.life, self.argset) == (other.name, other.life, other.argset)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.life, self.argset))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
 
-@dataclass(frozen=True, slots=True)
 class GenMenu:
-    words: tuple[str, ...]
-    life: Life
-    commands: dict[str, GenCommand]
+    __slots__ = ('words', 'life', 'commands')
+    __match_args__ = __slots__
+
+    def __init__(self, words: tuple[str, ...], life: Life, commands: dict[str, GenCommand]) -> None:
+        _set(self, 'words', words)
+        _set(self, 'life', life)
+        _set(self, 'commands', commands)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(words={self.words!r}, life={self.life!r}, commands={self.commands!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.words, self.life, self.commands) == (other.words, other.life, other.commands)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.words, self.life, self.commands))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
 
 class CompiledTree:

@@ -12,13 +12,14 @@ an address hint describes one item and says nothing of lists or host names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from rosc.vocabulary.compiled import GenArg, GenMenu
 from rosc.vocabulary.overlay import IMPLICIT_LIST_PARAMS, OverlayMenu
 from rosc.vocabulary.value_types import ListOf, PairOf, RangeOf, Ref, Type, Union, check, parse_type
 from rosc.vocabulary.versions import ALWAYS, Life
+
+_set = object.__setattr__  # how a frozen instance's __init__ sets its fields
 
 _LIST_VERBS = frozenset("add comment disable edit enable export find get move print remove set unset".split())
 _SETTINGS_VERBS = frozenset("edit export get print set unset".split())
@@ -45,27 +46,93 @@ def _safe_routeros_type(text: str) -> bool:
     return base in ("time", "bool") or text.startswith("list<enum(")
 
 
-@dataclass(frozen=True, slots=True)
 class Param:
     """One parameter of a menu or command."""
 
-    name: str
-    type_text: str
-    type: Type
-    default: str | None = None
-    doc: str = ""
-    aliases: tuple[str, ...] = ()
-    negatable: bool = False
-    required: bool = False
-    version: str | None = None
-    flag: bool = False
-    life: Life = ALWAYS
-    values: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    hardware: str | None = None
-    readonly: bool = False
-    typed_by: str = "overlay"
-    routeros_type: str = ""
+    __slots__ = (
+        'name', 'type_text', 'type', 'default', 'doc', 'aliases', 'negatable', 'required', 'version', 'flag',
+        'life', 'values', 'kinds', 'hardware', 'readonly', 'typed_by', 'routeros_type',
+    )
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        name: str,
+        type_text: str,
+        type: Type,
+        default: str | None = None,
+        doc: str = "",
+        aliases: tuple[str, ...] = (),
+        negatable: bool = False,
+        required: bool = False,
+        version: str | None = None,
+        flag: bool = False,
+        life: Life = ALWAYS,
+        values: tuple[str, ...] = (),
+        kinds: tuple[str, ...] = (),
+        hardware: str | None = None,
+        readonly: bool = False,
+        typed_by: str = "overlay",
+        routeros_type: str = "",
+    ) -> None:
+        _set(self, 'name', name)
+        _set(self, 'type_text', type_text)
+        _set(self, 'type', type)
+        _set(self, 'default', default)
+        _set(self, 'doc', doc)
+        _set(self, 'aliases', aliases)
+        _set(self, 'negatable', negatable)
+        _set(self, 'required', required)
+        _set(self, 'version', version)
+        _set(self, 'flag', flag)
+        _set(self, 'life', life)
+        _set(self, 'values', values)
+        _set(self, 'kinds', kinds)
+        _set(self, 'hardware', hardware)
+        _set(self, 'readonly', readonly)
+        _set(self, 'typed_by', typed_by)
+        _set(self, 'routeros_type', routeros_type)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(name={self.name!r}, type_text={self.type_text!r}, "
+                f"type={self.type!r}, default={self.default!r}, doc={self.doc!r}, aliases={self.aliases!r}, "
+                f"negatable={self.negatable!r}, required={self.required!r}, version={self.version!r}, "
+                f"flag={self.flag!r}, life={self.life!r}, values={self.values!r}, kinds={self.kinds!r}, "
+                f"hardware={self.hardware!r}, readonly={self.readonly!r}, typed_by={self.typed_by!r}, "
+                f"routeros_type={self.routeros_type!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (
+                self.name, self.type_text, self.type, self.default, self.doc, self.aliases, self.negatable,
+                self.required, self.version, self.flag, self.life, self.values, self.kinds, self.hardware,
+                self.readonly, self.typed_by, self.routeros_type,
+            ) == (
+                other.name, other.type_text, other.type, other.default, other.doc, other.aliases,
+                other.negatable, other.required, other.version, other.flag, other.life, other.values,
+                other.kinds, other.hardware, other.readonly, other.typed_by, other.routeros_type,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((
+            self.name, self.type_text, self.type, self.default, self.doc, self.aliases, self.negatable,
+            self.required, self.version, self.flag, self.life, self.values, self.kinds, self.hardware,
+            self.readonly, self.typed_by, self.routeros_type,
+        ))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
     @property
     def ref_kind(self) -> str | None:
@@ -164,17 +231,45 @@ class _ParamTable:
         return _suggest(name, self.params)
 
 
-@dataclass(slots=True)
 class Command(_ParamTable):
     """A command with its own arguments (``/tool fetch``, ``/ping``)."""
 
-    name: str
-    doc: str = ""
-    params: dict[str, Param] = field(default_factory=dict)
-    positional: tuple[str, ...] = ()
-    _by_alias: dict[str, Param] = field(default_factory=dict, repr=False)
-    life: Life = ALWAYS
-    hardware: str | None = None
+    __slots__ = ('name', 'doc', 'params', 'positional', '_by_alias', 'life', 'hardware')
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        name: str,
+        doc: str = "",
+        params: dict[str, Param] | None = None,
+        positional: tuple[str, ...] = (),
+        _by_alias: dict[str, Param] | None = None,
+        life: Life = ALWAYS,
+        hardware: str | None = None,
+    ) -> None:
+        self.name = name
+        self.doc = doc
+        self.params = {} if params is None else params
+        self.positional = positional
+        self._by_alias = {} if _by_alias is None else _by_alias
+        self.life = life
+        self.hardware = hardware
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(name={self.name!r}, doc={self.doc!r}, params={self.params!r}, "
+                f"positional={self.positional!r}, life={self.life!r}, hardware={self.hardware!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (
+                self.name, self.doc, self.params, self.positional, self._by_alias, self.life, self.hardware,
+            ) == (
+                other.name, other.doc, other.params, other.positional, other._by_alias, other.life,
+                other.hardware,
+            )
+        return NotImplemented
+
+    __hash__ = None  # compared by value, so unhashable (as a dataclass)
 
 
 def _aliases(params: Mapping[str, Param]) -> dict[str, Param]:

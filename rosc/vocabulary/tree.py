@@ -24,7 +24,6 @@ first time the menu is looked at.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -34,6 +33,8 @@ from rosc.vocabulary.compiled import CompiledTree, TreeFormatError, read_tree, t
 from rosc.vocabulary.menus import Command, Menu, Param
 from rosc.vocabulary.overlay import Overlay, VocabularyError, normalize_path
 from rosc.vocabulary.versions import Life, Version, absence
+
+_set = object.__setattr__  # how a frozen instance's __init__ sets its fields
 
 __all__ = [
     "Command", "Menu", "Param", "Vocabulary", "VocabularyError", "Alias", "Step", "load", "build", "normalize_path",
@@ -55,30 +56,84 @@ GENERIC_VERBS = LIST_COMMANDS | SETTINGS_COMMANDS | DIR_COMMANDS | frozenset(
 KIND_COMMANDS = {"list": LIST_COMMANDS, "settings": SETTINGS_COMMANDS, "dir": DIR_COMMANDS}
 
 
-@dataclass(frozen=True, slots=True)
 class Alias:
     """An old name of a menu: a RouterOS 6 name (``until`` None), or an
     earlier RouterOS 7 name used up to 7.``until`` (``/interface wifiwave2``)."""
 
-    path: str
-    target: str
-    until: int | None = None
+    __slots__ = ('path', 'target', 'until')
+    __match_args__ = __slots__
+
+    def __init__(self, path: str, target: str, until: int | None = None) -> None:
+        _set(self, 'path', path)
+        _set(self, 'target', target)
+        _set(self, 'until', until)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(path={self.path!r}, target={self.target!r}, until={self.until!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.path, self.target, self.until) == (other.path, other.target, other.until)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.target, self.until))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
     @property
     def life(self) -> Life:
         return Life(major="6") if self.until is None else Life(None, self.until, True, "7")
 
 
-@dataclass(frozen=True, slots=True)
 class Step:
     """What one word after the menu ``menu`` is: a submenu (``"menu"``), a
     command (``"cmd"``), several names it is a prefix of (``"ambiguous"``,
     ``candidates``), or nothing rosc knows (None).  ``name`` is the full name
     (the word itself unless it is an abbreviation)."""
 
-    kind: str | None
-    name: str
-    candidates: tuple[str, ...] = ()
+    __slots__ = ('kind', 'name', 'candidates')
+    __match_args__ = __slots__
+
+    def __init__(self, kind: str | None, name: str, candidates: tuple[str, ...] = ()) -> None:
+        _set(self, 'kind', kind)
+        _set(self, 'name', name)
+        _set(self, 'candidates', candidates)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(kind={self.kind!r}, name={self.name!r}, candidates={self.candidates!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.kind, self.name, self.candidates) == (other.kind, other.name, other.candidates)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.name, self.candidates))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
 
 def _suggest(name: str, names: Iterable[str]) -> str | None:

@@ -18,136 +18,23 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
-#: kinds accepted after ``ref:`` (what a name refers to)
-REF_KINDS = frozenset(
-    """
-    interface bridge pool ppp-profile interface-list address-list dhcp-server
-    routing-table wireguard vlan queue queue-type script certificate user-group
-    user ipsec-profile ipsec-peer ipsec-proposal ipsec-policy-group
-    ipsec-mode-config security-profile wifi-configuration wifi-security
-    wifi-channel wifi-datapath wifi-steering wifi-interworking wifi-access-list
-    bgp-template bgp-instance ospf-instance ospf-area routing-filter-chain
-    logging-action hotspot-profile hotspot-server dhcp-option dhcp-option-set
-    vrf ethernet lte-apn snmp-community container-envs container-mounts
-    veth firewall-chain file scheduler tunnel interface-lists
-    capsman-configuration capsman-security capsman-channel capsman-datapath capsman-rates
-    """.split()
+from rosc.vocabulary.type_forms import (  # noqa: F401 (REF_KINDS, TypeSyntaxError: read from here too)
+    REF_KINDS,
+    Base,
+    Enum,
+    IntRange,
+    ListOf,
+    PairOf,
+    RangeOf,
+    Ref,
+    Type,
+    TypeSyntaxError,
+    Union,
+    _BASES,
+    _short_list,
 )
-
-_BASES = {
-    "string": "text",
-    "bool": "yes or no",
-    "int": "a whole number",
-    "num": "a number",
-    "time": "a duration",
-    "rate": "a rate (e.g. 10M)",
-    "size": "a size (e.g. 64KiB)",
-    "hex": "a hexadecimal value",
-    "ipv4": "an IPv4 address",
-    "ipv4-prefix": "an IPv4 address or prefix",
-    "ipv4-range": "an IPv4 address, prefix or range",
-    "ipv6": "an IPv6 address",
-    "ipv6-prefix": "an IPv6 address or prefix",
-    "ipv6-range": "an IPv6 address, prefix or range",
-    "ip": "an IP address",
-    "ip-prefix": "an IP address or prefix",
-    "ip-range": "an IP address, prefix or range",
-    "mac": "a MAC address",
-    "port": "a port number (1-65535)",
-    "port-list": "a list of ports or port ranges",
-}
-
-
-class TypeSyntaxError(ValueError):
-    """A malformed type expression in the vocabulary data."""
-
-
-@dataclass(frozen=True, slots=True)
-class Base:
-    name: str
-
-    def describe(self) -> str:
-        return _BASES[self.name]
-
-
-@dataclass(frozen=True, slots=True)
-class IntRange:
-    lo: int | None
-    hi: int | None
-
-    def describe(self) -> str:
-        return f"a whole number from {self.lo} to {self.hi}"
-
-
-@dataclass(frozen=True, slots=True)
-class Enum:
-    values: tuple[str, ...]
-
-    def describe(self) -> str:
-        return "one of: " + _short_list(self.values)
-
-
-@dataclass(frozen=True, slots=True)
-class ListOf:
-    item: "Type"
-
-    def describe(self) -> str:
-        return "a comma-separated list of " + _strip_article(self.item.describe())
-
-
-@dataclass(frozen=True, slots=True)
-class PairOf:
-    item: "Type"
-
-    def describe(self) -> str:
-        return "two values as x/y, each " + self.item.describe()
-
-
-@dataclass(frozen=True, slots=True)
-class RangeOf:
-    item: "Type"
-
-    def describe(self) -> str:
-        return _strip_article(self.item.describe()) + " or a range a-b of them"
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    kind: str
-
-    def describe(self) -> str:
-        return f"the name of a {self.kind.replace('-', ' ')}"
-
-
-@dataclass(frozen=True, slots=True)
-class Union:
-    options: tuple["Type", ...]
-
-    def describe(self) -> str:
-        return " or ".join(o.describe() for o in self.options)
-
-
-Type = Base | IntRange | Enum | ListOf | PairOf | RangeOf | Ref | Union
-
-
-def _strip_article(text: str) -> str:
-    for art in ("a ", "an "):
-        if text.startswith(art):
-            return text[len(art):]
-    return text
-
-
-def _short_list(values: tuple[str, ...], limit: int = 10) -> str:
-    if len(values) <= limit:
-        return ", ".join(values)
-    return ", ".join(values[:limit]) + ", ..."
-
-
-# ---------------------------------------------------------------- parsing
-
 
 def _split_top(text: str, sep: str) -> list[str]:
     """Split on ``sep`` outside (), <>."""
@@ -234,12 +121,20 @@ def ref_kind(t: Type) -> str | None:
 # ---------------------------------------------------------------- checking
 
 _BOOL = {"yes", "no", "true", "false"}
-_TIME_UNIT = re.compile(r"(\d+(?:\.\d+)?)(w|d|h|ms|us|ns|m|s)", re.I)
-_CLOCK = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?\s*(\d{1,3}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?")
-_RATE = re.compile(r"\d+(?:\.\d+)?[kKMGT]?(?:bps)?")
-_SIZE = re.compile(r"\d+(?:\.\d+)?(?:[kKMGT](?:i?B)?|B)?")
-_DOTTED_QUAD = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(?:/[0-9]+)?")
-_MAC = re.compile(r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}")
+# compiled the first time a value of their type is checked (``_rx``), not at import
+_PATTERNS = {
+    "time-unit": (r"(\d+(?:\.\d+)?)(w|d|h|ms|us|ns|m|s)", re.I),
+    "clock": (r"(?:(\d+)w)?(?:(\d+)d)?\s*(\d{1,3}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?", 0),
+    "rate": (r"\d+(?:\.\d+)?[kKMGT]?(?:bps)?", 0),
+    "size": (r"\d+(?:\.\d+)?(?:[kKMGT](?:i?B)?|B)?", 0),
+    "dotted-quad": (r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(?:/[0-9]+)?", 0),
+    "mac": (r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}", 0),
+}
+
+
+@cache
+def _rx(name: str) -> re.Pattern:
+    return re.compile(*_PATTERNS[name])
 
 
 def _q(value: str) -> str:
@@ -267,10 +162,10 @@ def _check_int(value: str, lo: int | None = None, hi: int | None = None, what: s
 
 def _check_time(value: str) -> str | None:
     v = value.strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", v) or _CLOCK.fullmatch(v):
+    if re.fullmatch(r"\d+(?:\.\d+)?", v) or _rx("clock").fullmatch(v):
         return None
     pos, seen = 0, set()
-    for m in _TIME_UNIT.finditer(v):
+    for m in _rx("time-unit").finditer(v):
         unit = m.group(2).lower()
         if m.start() != pos or unit in seen:
             break
@@ -279,7 +174,7 @@ def _check_time(value: str) -> str | None:
     else:
         if pos == len(v) and v:
             return None
-    if pos and _CLOCK.fullmatch(v[pos:].strip()):
+    if pos and _rx("clock").fullmatch(v[pos:].strip()):
         return None
     return f"{_q(value)} is not a duration (use e.g. 30s, 5m, 1h30m, 1d, 00:05:00)"
 
@@ -381,13 +276,13 @@ def _check_base(name: str, value: str) -> str | None:
     if name == "time":
         return _check_time(value)
     if name == "rate":
-        return None if _RATE.fullmatch(value) else f"{_q(value)} is not a rate (use e.g. 512k, 10M, 1G)"
+        return None if _rx("rate").fullmatch(value) else f"{_q(value)} is not a rate (use e.g. 512k, 10M, 1G)"
     if name == "size":
-        return None if _SIZE.fullmatch(value) else f"{_q(value)} is not a size (use e.g. 2048KiB, 10M)"
+        return None if _rx("size").fullmatch(value) else f"{_q(value)} is not a size (use e.g. 2048KiB, 10M)"
     if name == "hex":
         return None if re.fullmatch(r"(0x)?[0-9A-Fa-f]+", value) else f"{_q(value)} is not a hexadecimal value"
     if name == "mac":
-        return None if _MAC.fullmatch(value) else f"{_q(value)} is not a MAC address (use e.g. 4C:5E:0C:12:34:56)"
+        return None if _rx("mac").fullmatch(value) else f"{_q(value)} is not a MAC address (use e.g. 4C:5E:0C:12:34:56)"
     if name == "port":
         return _check_port(value)
     if name == "port-list":
@@ -425,7 +320,7 @@ def _check(t: Type, value: str, neg: bool = False) -> str | None:
             return f"empty value, expected {t.describe()}"
         return _check_base(t.name, value)
     if isinstance(t, Ref):
-        if _DOTTED_QUAD.fullmatch(value):
+        if _rx("dotted-quad").fullmatch(value):
             return _check_prefix(value, 4)  # an address, not a name: check it as one
         return None
     if isinstance(t, IntRange):

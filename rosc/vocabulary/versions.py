@@ -22,7 +22,8 @@ release: a parameter added in 7.16.1 counts as a 7.16 parameter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+_set = object.__setattr__  # how a frozen instance's __init__ sets its fields
 
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:(beta|rc)(\d+))?\Z", re.I)
 _HEADER = re.compile(r"^#.*\bby RouterOS (\d+\.\d+(?:\.\d+)?(?:(?:beta|rc)\d+)?)", re.I | re.M)
@@ -32,14 +33,66 @@ class VersionError(ValueError):
     """A version string rosc cannot read."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
 class Version:
     """A RouterOS version such as 7.14.3 (``text`` as written)."""
 
-    major: int
-    minor: int
-    patch: int = 0
-    text: str = ""
+    __slots__ = ('major', 'minor', 'patch', 'text')
+    __match_args__ = __slots__
+
+    def __init__(self, major: int, minor: int, patch: int = 0, text: str = "") -> None:
+        _set(self, 'major', major)
+        _set(self, 'minor', minor)
+        _set(self, 'patch', patch)
+        _set(self, 'text', text)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(major={self.major!r}, minor={self.minor!r}, "
+                f"patch={self.patch!r}, text={self.text!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (
+                self.major, self.minor, self.patch, self.text,
+            ) == (
+                other.major, other.minor, other.patch, other.text,
+            )
+        return NotImplemented
+
+    def __lt__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.major, self.minor, self.patch, self.text) < (other.major, other.minor, other.patch, other.text)
+        return NotImplemented
+
+    def __le__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.major, self.minor, self.patch, self.text) <= (other.major, other.minor, other.patch, other.text)
+        return NotImplemented
+
+    def __gt__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.major, self.minor, self.patch, self.text) > (other.major, other.minor, other.patch, other.text)
+        return NotImplemented
+
+    def __ge__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.major, self.minor, self.patch, self.text) >= (other.major, other.minor, other.patch, other.text)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.major, self.minor, self.patch, self.text))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
     @property
     def minor_release(self) -> str:
@@ -72,28 +125,94 @@ def header_version(text: str) -> Version | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
 class Target:
     """The RouterOS version a file is checked against, and where that came
     from (``--target-version``, ``rosc.toml``, ``the export header``)."""
 
-    version: Version
-    origin: str
+    __slots__ = ('version', 'origin')
+    __match_args__ = __slots__
+
+    def __init__(self, version: Version, origin: str) -> None:
+        _set(self, 'version', version)
+        _set(self, 'origin', origin)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(version={self.version!r}, origin={self.origin!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.version, self.origin) == (other.version, other.origin)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.version, self.origin))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
     @property
     def v6(self) -> bool:
         return self.version.major == 6
 
 
-@dataclass(frozen=True, slots=True)
 class Life:
     """Where one node of the vocabulary exists (see the module docstring)."""
 
-    first: int | None = None
-    last: int | None = None
-    package: bool = False
-    major: str | None = None
-    v6: bool = False
+    __slots__ = ('first', 'last', 'package', 'major', 'v6')
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        first: int | None = None,
+        last: int | None = None,
+        package: bool = False,
+        major: str | None = None,
+        v6: bool = False,
+    ) -> None:
+        _set(self, 'first', first)
+        _set(self, 'last', last)
+        _set(self, 'package', package)
+        _set(self, 'major', major)
+        _set(self, 'v6', v6)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(first={self.first!r}, last={self.last!r}, "
+                f"package={self.package!r}, major={self.major!r}, v6={self.v6!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (
+                self.first, self.last, self.package, self.major, self.v6,
+            ) == (
+                other.first, other.last, other.package, other.major, other.v6,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.first, self.last, self.package, self.major, self.v6))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
     @property
     def generated(self) -> bool:
@@ -114,12 +233,43 @@ class Life:
 ALWAYS = Life()
 
 
-@dataclass(frozen=True, slots=True)
 class Absence:
     """Why a node is not in the target version."""
 
-    reason: str  # "added", "removed", "v6-only", "v7-only"
-    text: str  # "appears in 7.13", "was removed in 7.13 (last in 7.12)"
+    __slots__ = ('reason', 'text')
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        reason: str,  # "added", "removed", "v6-only", "v7-only"
+        text: str,  # "appears in 7.13", "was removed in 7.13 (last in 7.12)"
+    ) -> None:
+        _set(self, 'reason', reason)
+        _set(self, 'text', text)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(reason={self.reason!r}, text={self.text!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.reason, self.text) == (other.reason, other.text)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.reason, self.text))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # pickling (-j workers) and copying, as a frozen dataclass does
+        return [getattr(self, name) for name in self.__slots__]
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            _set(self, name, value)
 
 
 def absence(life: Life, target: Version | None, known: tuple[int, int]) -> Absence | None:
