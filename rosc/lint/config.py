@@ -19,13 +19,11 @@ value and stores it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from rosc.diagnostics import Severity, Span
-from rosc.lint.toml_locations import Locator, toml_error
 from rosc.syntax.source import Source
 from rosc.vocabulary.versions import Version, VersionError, parse_version
 
@@ -109,6 +107,8 @@ def find_config(start: Path) -> Path | None:
                 text = candidate.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
+            import tomllib  # only when there is a pyproject.toml to look into: not at start-up
+
             try:
                 tool = tomllib.loads(text).get("tool", {})
             except tomllib.TOMLDecodeError:
@@ -125,6 +125,8 @@ class _Reader:
 
     def __init__(self, path: Path, text: str, prefix: tuple[str, ...]):
         self.source = Source(text, str(path))
+        from rosc.lint.toml_locations import Locator  # only when there is a file to read
+
         self.locator = Locator(text)
         self.prefix = prefix
         self.config = Config(path=path)
@@ -235,6 +237,10 @@ def load_config(path: Path | None) -> Config:
     except UnicodeDecodeError as exc:
         source = Source(raw.decode("utf-8", errors="replace"), str(path))
         raise ConfigError("not UTF-8 text", source, source.span(exc.start, exc.start + 1)) from None
+    import tomllib  # only with a settings file: not at start-up
+
+    from rosc.lint.toml_locations import toml_error
+
     pyproject = path.name == "pyproject.toml"
     reader = _Reader(path, text, ("tool", "rosc") if pyproject else ())
     try:

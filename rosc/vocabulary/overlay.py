@@ -16,11 +16,9 @@ checks every entry against the generated tree.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import tomllib
-from dataclasses import dataclass, field
+import zlib
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -63,34 +61,107 @@ def normalize_path(path: str | Iterable[str]) -> str:
     return "/" + " ".join(words)
 
 
-@dataclass(slots=True)
 class OverlayCommand:
-    verb: str
-    doc: str = ""
-    params: dict[str, dict] = field(default_factory=dict)
-    positional: tuple[str, ...] = ()
-    version: str | None = None
-    hardware: str | None = None
+    __slots__ = ('verb', 'doc', 'params', 'positional', 'version', 'hardware')
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        verb: str,
+        doc: str = "",
+        params: dict[str, dict] | None = None,
+        positional: tuple[str, ...] = (),
+        version: str | None = None,
+        hardware: str | None = None,
+    ) -> None:
+        self.verb = verb
+        self.doc = doc
+        self.params = {} if params is None else params
+        self.positional = positional
+        self.version = version
+        self.hardware = hardware
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(verb={self.verb!r}, doc={self.doc!r}, params={self.params!r}, "
+                f"positional={self.positional!r}, version={self.version!r}, hardware={self.hardware!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (
+                self.verb, self.doc, self.params, self.positional, self.version, self.hardware,
+            ) == (
+                other.verb, other.doc, other.params, other.positional, other.version, other.hardware,
+            )
+        return NotImplemented
+
+    __hash__ = None  # compared by value, so unhashable (as a dataclass)
 
 
-@dataclass(slots=True)
 class OverlayMenu:
-    path: str
-    source: str
-    doc: str = ""
-    kind: str | None = None
-    key: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    renamed_from: dict[str, int] = field(default_factory=dict)
-    version: str | None = None
-    hardware: str | None = None
-    replaced_by: str | None = None
-    v6_kind: str | None = None
-    commands: tuple[str, ...] = ()
-    command_specs: dict[str, OverlayCommand] = field(default_factory=dict)
-    params: dict[str, dict] = field(default_factory=dict)  # own params, then the groups'
-    groups: tuple[str, ...] = ()
-    group_params: dict[str, dict] = field(default_factory=dict)
+    __slots__ = (
+        'path', 'source', 'doc', 'kind', 'key', 'aliases', 'renamed_from', 'version', 'hardware', 'replaced_by',
+        'v6_kind', 'commands', 'command_specs', 'params', 'groups', 'group_params',
+    )
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        path: str,
+        source: str,
+        doc: str = "",
+        kind: str | None = None,
+        key: tuple[str, ...] = (),
+        aliases: tuple[str, ...] = (),
+        renamed_from: dict[str, int] | None = None,
+        version: str | None = None,
+        hardware: str | None = None,
+        replaced_by: str | None = None,
+        v6_kind: str | None = None,
+        commands: tuple[str, ...] = (),
+        command_specs: dict[str, OverlayCommand] | None = None,
+        params: dict[str, dict] | None = None,  # own params, then the groups'
+        groups: tuple[str, ...] = (),
+        group_params: dict[str, dict] | None = None,
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.doc = doc
+        self.kind = kind
+        self.key = key
+        self.aliases = aliases
+        self.renamed_from = {} if renamed_from is None else renamed_from
+        self.version = version
+        self.hardware = hardware
+        self.replaced_by = replaced_by
+        self.v6_kind = v6_kind
+        self.commands = commands
+        self.command_specs = {} if command_specs is None else command_specs
+        self.params = {} if params is None else params
+        self.groups = groups
+        self.group_params = {} if group_params is None else group_params
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(path={self.path!r}, source={self.source!r}, doc={self.doc!r}, "
+                f"kind={self.kind!r}, key={self.key!r}, aliases={self.aliases!r}, "
+                f"renamed_from={self.renamed_from!r}, version={self.version!r}, hardware={self.hardware!r}, "
+                f"replaced_by={self.replaced_by!r}, v6_kind={self.v6_kind!r}, commands={self.commands!r}, "
+                f"command_specs={self.command_specs!r}, params={self.params!r}, groups={self.groups!r}, "
+                f"group_params={self.group_params!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (
+                self.path, self.source, self.doc, self.kind, self.key, self.aliases, self.renamed_from,
+                self.version, self.hardware, self.replaced_by, self.v6_kind, self.commands, self.command_specs,
+                self.params, self.groups, self.group_params,
+            ) == (
+                other.path, other.source, other.doc, other.kind, other.key, other.aliases, other.renamed_from,
+                other.version, other.hardware, other.replaced_by, other.v6_kind, other.commands,
+                other.command_specs, other.params, other.groups, other.group_params,
+            )
+        return NotImplemented
+
+    __hash__ = None  # compared by value, so unhashable (as a dataclass)
 
 
 def _check_param(name: str, spec, where: str) -> dict:
@@ -275,15 +346,17 @@ class Overlay:
 
 
 CACHE_FILE = ("generated", "overlay-cache.json")
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def overlay_digest(texts: list[tuple[str, str]]) -> str:
-    """What the overlay cache was made from: the files' names and contents."""
-    h = hashlib.sha256()
-    for name, text in texts:
-        h.update(name.encode() + b"\0" + text.encode("utf-8") + b"\0")
-    return h.hexdigest()
+    """What the overlay cache was made from: a checksum of the files' names
+    and contents, and their length (CRC-32 and Adler-32 from zlib, which
+    rosc loads anyway: it only has to tell an edited file from the one the
+    cache was made from, and importing hashlib costs more than the lint of
+    a small file)."""
+    data = b"".join(name.encode() + b"\0" + text.encode("utf-8") + b"\0" for name, text in texts)
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}-{len(data)}"
 
 
 def render_cache(folder: Path) -> str:
@@ -353,6 +426,8 @@ def _may_add_commands(src) -> bool:
 
 
 def _loads(name: str, text: str) -> dict:
+    import tomllib  # only when a TOML text is parsed (the cache is stale or a menu's table is read)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
