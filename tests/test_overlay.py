@@ -172,3 +172,28 @@ def test_a_stale_overlay_cache_is_ignored(tmp_path):
 def test_reference_kinds_for_issue_13(voc, menu, arg, kind):
     """``Vocabulary.ref_kinds(menu, arg)``: what a value names, for the reference checks."""
     assert kind in voc.ref_kinds(menu, arg)
+
+
+def test_a_damaged_overlay_cache_is_ignored(tmp_path):
+    import shutil
+
+    from rosc.vocabulary.overlay import CACHE_FILE, Overlay
+
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(vocabulary.vocabulary_dir(), folder)
+    cache = folder.joinpath(*CACHE_FILE)
+    lines = cache.read_text(encoding="utf-8").split("\n")
+    cache.write_text("\n".join([lines[0], lines[1].rsplit("\t", 2)[0], *lines[2:]]), encoding="utf-8")  # a line cut short
+    damaged = Overlay.from_folder(folder)
+    assert isinstance(damaged._menu_src["/ip address"][1], str)  # the TOML is read instead
+    assert "interface" in damaged.menu("/ip address").params
+
+
+def test_the_cache_decodes_only_the_menus_looked_at():
+    from rosc.vocabulary.overlay import Overlay, _Cached
+
+    overlay = Overlay.from_folder(vocabulary.vocabulary_dir())
+    assert all(type(src) is _Cached for _f, src in overlay._menu_src.values())
+    assert overlay._menus == {}
+    overlay.menu("/ip address")
+    assert list(overlay._menus) == ["/ip address"]

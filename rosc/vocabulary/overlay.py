@@ -247,7 +247,7 @@ class Overlay:
     """The overlay's menus and groups, each read the first time it is needed.
 
     Built from the TOML files (``from_folder``): from the compact copy
-    ``generated/overlay-cache.json`` when it was made from exactly these
+    ``generated/overlay-cache.txt`` when it was made from exactly these
     files (``python -m rosc.vocabulary.generate`` writes it), else by cutting
     every file into its tables at their ``[menu."<path>"...]`` and
     ``[group.<name>...]`` header lines and parsing only the tables of a menu
@@ -259,7 +259,8 @@ class Overlay:
     __slots__ = ("paths", "aliases", "_menu_src", "_group_src", "_menus", "_groups", "_commands")
 
     def __init__(self, menu_src: dict[str, tuple[str, object]], group_src: dict[str, tuple[str, object]]):
-        # each source is (file name, TOML text of its tables) or (file name, parsed table)
+        # each source is (file name, TOML text of its tables), (file name, parsed table)
+        # or (file name, _Cached table of the overlay cache)
         self._menu_src = menu_src
         self._group_src = group_src
         self._menus: dict[str, OverlayMenu] = {}
@@ -268,7 +269,7 @@ class Overlay:
         self.paths = tuple(menu_src)
         aliases: dict[str, tuple[str, int | None]] = {}
         for path, (f, src) in menu_src.items():
-            raw = src if not isinstance(src, str) else _main_table(f, path, src)
+            raw = src.head if type(src) is _Cached else src if not isinstance(src, str) else _main_table(f, path, src)
             if raw is None:
                 continue
             for a in raw.get("aliases", ()):
@@ -280,9 +281,9 @@ class Overlay:
     @classmethod
     def from_folder(cls, folder: Path) -> "Overlay":
         texts = [(f.name, f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.toml"))]
-        cached = _cached_docs(folder, texts)
+        cached = _read_cache(folder, texts)
         if cached is not None:
-            return cls.from_docs(cached, check=False)
+            return cls(*cached)
         menus: dict[str, tuple[str, str]] = {}
         groups: dict[str, tuple[str, str]] = {}
         for name, text in texts:
@@ -328,7 +329,8 @@ class Overlay:
         found = self._groups.get(name)
         if found is None and name in self._group_src:
             f, src = self._group_src[name]
-            body = src if not isinstance(src, str) else _loads(f, src).get("group", {}).get(name, {})
+            body = src.table() if type(src) is _Cached else src if not isinstance(src, str) else (
+                _loads(f, src).get("group", {}).get(name, {}))
             found = self._groups[name] = _params(body.get("params", {}), f"{f}: group {name}")
         return found
 
@@ -340,13 +342,31 @@ class Overlay:
         found = self._menus.get(path)
         if found is None and path in self._menu_src:
             f, src = self._menu_src[path]
-            raw = src if not isinstance(src, str) else _find_menu(_loads(f, src).get("menu", {}), path)
+            raw = src.table() if type(src) is _Cached else src if not isinstance(src, str) else (
+                _find_menu(_loads(f, src).get("menu", {}), path))
             found = self._menus[path] = _menu(path, raw, self.group, f"{f}: {path}")
         return found
 
 
-CACHE_FILE = ("generated", "overlay-cache.json")
-CACHE_FORMAT = 2
+CACHE_FILE = ("generated", "overlay-cache.txt")
+CACHE_FORMAT = 3
+_OLD_NAME_KEYS = ("aliases", "renamed-from")
+
+
+class _Cached:
+    """One table of the overlay cache: its JSON text, decoded the first time
+    its menu or group is read, and what the overlay needs of every menu up
+    front (whether it may add commands; its old names)."""
+
+    __slots__ = ("text", "adds", "head")
+
+    def __init__(self, text: str, adds: bool, head: Mapping | None):
+        self.text = text
+        self.adds = adds
+        self.head = head
+
+    def table(self) -> Mapping:
+        return json.loads(self.text)
 
 
 def overlay_digest(texts: list[tuple[str, str]]) -> str:
@@ -360,23 +380,53 @@ def overlay_digest(texts: list[tuple[str, str]]) -> str:
 
 
 def render_cache(folder: Path) -> str:
-    """The compact copy of the overlay (``generated/overlay-cache.json``)."""
+    """The compact copy of the overlay (``generated/overlay-cache.txt``): a
+    header line with the format and the digest of the TOML files, then one
+    line per menu and group, ``menu|group TAB name TAB file TAB adds-commands
+    (1/0) TAB old names (JSON, or empty) TAB table (JSON)``, so a run decodes
+    only the tables of the menus it looks at."""
     texts = [(f.name, f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.toml"))]
-    docs = [[name, _loads(name, text)] for name, text in texts]
+    docs = [(name, _loads(name, text)) for name, text in texts]
     Overlay.from_docs(docs)  # refuse to cache a broken overlay
-    body = {"format": CACHE_FORMAT, "digest": overlay_digest(texts), "docs": docs}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    lines = [f"rosc-overlay-cache {CACHE_FORMAT} {overlay_digest(texts)}"]
+    for name, doc in docs:
+        for g, body in doc.get("group", {}).items():
+            lines.append(f"group\t{g}\t{name}\t0\t\t{dump(body)}")
+        for raw_path, raw in doc.get("menu", {}).items():
+            head = {k: raw[k] for k in _OLD_NAME_KEYS if k in raw}
+            adds = int(_may_add_commands(raw))
+            lines.append(f"menu\t{normalize_path(raw_path)}\t{name}\t{adds}\t{dump(head) if head else ''}\t{dump(raw)}")
+    return "\n".join(lines) + "\n"
 
 
-def _cached_docs(folder: Path, texts: list[tuple[str, str]]):
+def _read_cache(folder: Path, texts: list[tuple[str, str]]):
+    """``(menu sources, group sources)`` from the overlay cache, or None when
+    it is missing, damaged or made from other files (then the TOML is read)."""
     path = folder.joinpath(*CACHE_FILE)
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, ValueError):
         return None
-    if not isinstance(body, dict) or body.get("format") != CACHE_FORMAT or body.get("digest") != overlay_digest(texts):
-        return None  # made from other files: read the TOML
-    return [(name, doc) for name, doc in body.get("docs", ())]
+    if lines[0] != f"rosc-overlay-cache {CACHE_FORMAT} {overlay_digest(texts)}":
+        return None
+    menus: dict[str, tuple[str, object]] = {}
+    groups: dict[str, tuple[str, object]] = {}
+    try:
+        for line in lines[1:]:
+            if not line:
+                continue
+            kind, key, name, adds, head, body = line.split("\t")
+            table = menus if kind == "menu" else groups if kind == "group" else None
+            if table is None or key in table:
+                return None
+            table[key] = (name, _Cached(body, adds == "1", json.loads(head) if head else None))
+    except ValueError:  # a line cut short, or old names that are no JSON
+        return None
+    return menus, groups
 
 
 def _main_table(f: str, path: str, text: str) -> Mapping | None:
@@ -420,6 +470,8 @@ def _tables(name: str, text: str) -> Iterable[tuple[str, str, str]]:
 def _may_add_commands(src) -> bool:
     """Whether a menu's entry may add commands or set a kind (for TOML text,
     a cheap over-approximation)."""
+    if type(src) is _Cached:
+        return src.adds
     if not isinstance(src, str):
         return not _COMMAND_FIELDS.isdisjoint(src)
     return "commands" in src or ".command." in src or "kind" in src
