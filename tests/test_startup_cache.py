@@ -140,3 +140,17 @@ def test_help_still_lists_the_lab_commands_and_they_run(tmp_path):
         assert f"  {name} " in out.stdout
     assert _rosc(["build", "--help"], {}, tmp_path).returncode == 0
     assert Path(grammar.__file__).exists()
+
+
+def test_lint_of_a_small_file_without_settings_imports_no_hashlib_or_toml_reader(tmp_path):
+    """Start-up: the overlay cache is checked with zlib, and TOML is read only
+    when there is a settings file (none in ``tmp_path`` or above it)."""
+    code = ("import sys; sys.argv = ['rosc', 'lint', '-']\n"
+            "import rosc.cli.main as m\n"
+            "try:\n m.main()\nexcept SystemExit:\n pass\n"
+            "print(sorted(n for n in sys.modules if n in ('hashlib', 'tomllib', 'rosc.lint.toml_locations')))")
+    out = subprocess.run([sys.executable, "-c", code], input="/ip address\nadd address=10.0.0.1/24 interface=ether1\n",
+                         capture_output=True, text=True, cwd=tmp_path,
+                         env={k: v for k, v in os.environ.items() if k != "FORCE_COLOR"})
+    assert "1 file checked" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr

@@ -275,14 +275,19 @@ class CompiledTree:
 
 
 def _sections(text: str) -> dict[str, list[str]]:
+    """Each ``@name rest`` section's lines (``rest`` first when given; empty
+    lines left out), cut at the few header lines rather than line by line."""
     out: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in text.split("\n"):
-        if line.startswith("@"):
-            name, _, rest = line[1:].partition(" ")
-            current = out[name] = [rest] if rest else []
-        elif current is not None and line:
-            current.append(line)
+    at = 0 if text.startswith("@") else text.find("\n@") + 1
+    while at > 0 or (at == 0 and text.startswith("@")):
+        head_end = text.find("\n", at)
+        if head_end < 0:
+            head_end = len(text)
+        name, _, rest = text[at + 1 : head_end].partition(" ")
+        following = text.find("\n@", head_end)
+        body = text[head_end + 1 : following if following >= 0 else len(text)]
+        out[name] = ([rest] if rest else []) + [line for line in body.split("\n") if line]
+        at = following + 1 if following >= 0 else -1
     return out
 
 

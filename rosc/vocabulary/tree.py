@@ -168,9 +168,14 @@ class Vocabulary:
         self._aliases = aliases
         self._menus: dict[str, Menu] = {}
         self._children: dict[tuple[str, ...], dict[str, str]] = {}
-        prefixes = set()
+        # every folder on the way to a menu is a source itself (above), so the
+        # prefixes of the menus are the sources' words and the aliases' prefixes
+        prefixes = set(sources.values())
         submenus: dict[tuple[str, ...], set[str]] = {}
-        for path in [*sources, *aliases]:
+        for words in sources.values():
+            if words:
+                submenus.setdefault(words[:-1], set()).add(words[-1])
+        for path in aliases:
             words = tuple(path[1:].split())
             prefixes.update(words[:i] for i in range(len(words) + 1))
             if words:
