@@ -136,9 +136,9 @@ def _rosc_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "rosc"]
 
 
-def _wall(cmd: list[str], env: dict) -> float:
+def _wall(cmd: list[str], env: dict, cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
 
 
@@ -150,12 +150,13 @@ def startup(runs: int) -> dict:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as an installed rosc runs: with bytecode caches
     lint = _rosc_command() + ["lint", str(small)]
     empty = [sys.executable, "-c", "pass"]
+    # in the file's own folder, as bench/startup.py: no rosc.toml or pyproject.toml of this checkout is read
     for cmd in (lint, empty):
-        _wall(cmd, env)  # warm-up: bytecode and grammar caches, file cache
+        _wall(cmd, env, folder)  # warm-up: bytecode and grammar caches, file cache
     a, b = [], []
     for _ in range(runs):
-        a.append(_wall(lint, env))
-        b.append(_wall(empty, env))
+        a.append(_wall(lint, env, folder))
+        b.append(_wall(empty, env, folder))
     return {"lint": statistics.median(a), "pass": statistics.median(b), "runs": runs, "command": " ".join(lint[:1] + ["lint", "small.rsc"])}
 
 
