@@ -3,6 +3,7 @@ against `python -c pass` (issue 9's goal: at most 60 ms).
 
     python bench/startup.py [FILE...] [--runs N] [--base OTHER] [--no-bytecode] [--json]
     python bench/startup.py --breakdown [FILE]
+    python bench/startup.py --instructions [--base OTHER] [FILE...]
 
 Runs `python -m rosc lint FILE` with this checkout first on PYTHONPATH, in
 an empty folder (so no rosc.toml is found), and `python -c pass`, in turn,
@@ -22,7 +23,9 @@ object per file with the keys bench/run_all.py reads (``lint``, ``pass``,
 ``runs``, ``command``; seconds).  --breakdown runs one lint in process and
 says where its time goes: the interpreter's own start-up, imports, the
 dataclasses created at import, regular expressions compiled, rule
-discovery, the lint, the output.
+discovery, the lint, the output.  --instructions counts the instructions
+each process executes under valgrind instead: the same from run to run, so
+it compares checkouts fairly on a machine too busy for wall times.
 """
 
 from __future__ import annotations
@@ -144,6 +147,32 @@ def breakdown(file: str, runs: int = 5) -> None:
     print(f"  {'python -c pass, wall':62s} {empty * 1000:6.1f} ms")
 
 
+def instructions(file: str, base: Path | None = None) -> dict:
+    """Instructions each process executes (valgrind's callgrind; the same
+    from run to run, so a comparison holds on a busy machine), with
+    bytecode caches: {"lint": ..., "base": ..., "pass": ...}."""
+    import re
+    import shutil
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("--instructions needs valgrind")
+    folder = Path(tempfile.mkdtemp(prefix="rosc-startup-cwd-"))
+    jobs = [("lint", [sys.executable, "-m", "rosc", "lint", file], HERE)]
+    if base is not None:
+        jobs.append(("base", [sys.executable, "-m", "rosc", "lint", file], base.resolve()))
+    jobs.append(("pass", [sys.executable, "-c", "pass"], HERE))
+    out = {}
+    for key, cmd, checkout in jobs:
+        env = _env(checkout, True)
+        _wall(cmd, env, folder)  # bytecode and grammar caches
+        done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], env=env, cwd=folder,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        out[key] = int(found.group(1)) if found else None
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*")
@@ -152,6 +181,8 @@ def main() -> None:
     parser.add_argument("--no-bytecode", action="store_true", help="measure without bytecode caches")
     parser.add_argument("--json", action="store_true", help="print JSON (seconds) instead of text")
     parser.add_argument("--breakdown", action="store_true", help="say where the time of one lint goes")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count the instructions executed (valgrind) instead of timing")
     args = parser.parse_args()
     files = args.files
     if not files:
@@ -160,6 +191,13 @@ def main() -> None:
         files = [str(folder / "small.rsc")]
     if args.breakdown:
         breakdown(str(Path(files[0]).resolve()))
+        return
+    if args.instructions:
+        for file in files:
+            counts = instructions(str(Path(file).resolve()), args.base)
+            print(f"{Path(file).name}, with bytecode caches, instructions executed (valgrind callgrind): "
+                  + ", ".join(f"{'rosc lint' if k == 'lint' else 'base' if k == 'base' else 'python -c pass'} "
+                              f"{v / 1e6:.0f} M" for k, v in counts.items() if v is not None))
         return
     for file in files:
         r = measure(str(Path(file).resolve()), args.runs, args.base, not args.no_bytecode)
