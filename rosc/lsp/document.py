@@ -9,9 +9,10 @@ from functools import cached_property
 from lsprotocol import types as lsp
 
 from rosc.lint.config import Config
-from rosc.lint.engine import LintResult, lint_parsed
+from rosc.lint.engine import LintResult
+from rosc.lint.incremental import lint_recorded, relint
 from rosc.lsp.diagnostics import to_lsp_diagnostic
-from rosc.lsp.incremental import reparse
+from rosc.lsp.incremental import reparse_region
 from rosc.lsp.positions import UTF16, LineIndex
 from rosc.lsp.symbol_index import SymbolIndex
 from rosc.syntax.parser import ParseResult, parse_bytes, parse_text
@@ -61,6 +62,9 @@ class Analysis:
         self.lint: LintResult | None = None
         self.config: Config | None = None
         self.incremental = False  # made by reparse()
+        self.previous: LintResult | None = None  # the lint of the text before the edit, with its region
+        self.region = None
+        self.relinted = False  # the lint was made from the previous one (rosc.lint.incremental)
 
     # -- positions (document offsets include a byte order mark; rosc's do not)
     def offset(self, position: lsp.Position) -> int:
@@ -71,14 +75,19 @@ class Analysis:
 
     def run_lint(self, config: Config | None = None) -> LintResult:
         if self.lint is None or self.config is not config:
-            self.lint = lint_parsed(self.parse, config)
+            lint = None
+            if self.previous is not None and self.region is not None:
+                lint = relint(self.previous, self.parse, self.region, config)
+            self.relinted = lint is not None
+            self.lint = lint if lint is not None else lint_recorded(self.parse, config)
+            self.previous = self.region = None
             self.config = config
             self.__dict__.pop("symbols", None)
         return self.lint
 
     @property
     def device(self):
-        if self.lint is not None:
+        if self.lint is not None and self.lint.run is not None:
             return self.lint.device
         return self._device
 
@@ -173,10 +182,13 @@ class Document:
         old = self.analysis
         if self.incremental and old is not None and self._edit is not None and old.base == 0:
             e = self._edit
-            result = reparse(old.parse, self.text, e.start, e.old_end, e.new_end)
-            if result is not None:
-                analysis = Analysis(self.text, self.path, result, 0, self.encoding)
+            previous = old.lint if old.lint is not None and old.lint.record is not None else None
+            found = reparse_region(old.parse, self.text, e.start, e.old_end, e.new_end)
+            if found is not None:
+                analysis = Analysis(self.text, self.path, found[0], 0, self.encoding)
                 analysis.incremental = True
+                if previous is not None:
+                    analysis.previous, analysis.region = previous, found[1]
         if analysis is None:
             analysis = analyze(self.text, self.path, self.encoding)
         self.analysis = analysis

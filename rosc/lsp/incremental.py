@@ -3,8 +3,8 @@ changed since the last parse and re-parses only the top-level statements
 around it (``reparse``); everything else of the syntax tree is kept, with its
 offsets shifted.  When that cannot be done exactly (an edit that changes the
 current menu of later lines, an unclosed bracket, a byte order mark...) it
-parses the whole text again.  The model and the checks always run on the
-whole file."""
+parses the whole text again.  What the checks make of the new tree is
+``rosc.lint.incremental``'s matter."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from rosc.diagnostics import Diagnostic
+from rosc.lint.incremental import Region
 from rosc.syntax.parser import ParseResult
 from rosc.syntax.source import BOM, Source
 from rosc.syntax.tree import (
@@ -81,11 +82,19 @@ def _separator_after(text: str, end: int) -> int:
 
 
 def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int) -> ParseResult | None:
+    """``reparse_region`` without the region."""
+    found = reparse_region(old, text, start, old_end, new_end)
+    return found[0] if found is not None else None
+
+
+def reparse_region(old: ParseResult, text: str, start: int, old_end: int, new_end: int) -> tuple[ParseResult, Region] | None:
     """``old`` re-parsed after ``old.source.text[start:old_end]`` became
     ``text[start:new_end]``, re-reading only the top-level statements
     around the change.  Returns None when that would not give exactly what
     a full parse gives (then parse the whole text).  Reuses (and shifts)
-    the nodes of ``old``: ``old`` must not be used afterwards."""
+    the nodes of ``old``: ``old`` must not be used afterwards.  The region
+    says which top-level statements were replaced by which (for
+    ``rosc.lint.incremental.relint``)."""
     try:
         from rosc.syntax.menu_context import resolve_statements
         from rosc.syntax.problems import shifted, to_diagnostic
@@ -159,4 +168,5 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
             )
     diagnostics.extend(to_diagnostic(p, source) for p in problems)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return ParseResult(source, Script(new_body, 0, len(text)), diagnostics)
+    region = Region(i, body[i:j], stmts, r0, r1_old, delta)
+    return ParseResult(source, Script(new_body, 0, len(text)), diagnostics), region
