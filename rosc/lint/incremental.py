@@ -13,8 +13,8 @@ statements the edit replaced (``rosc.lsp.incremental.reparse_region``):
 * the other rules are kept too when the edit cannot change what they see:
   the new statements are the old ones node for node (same kinds, words,
   values, menus, comments), every node at the same line and column, no
-  error of the parser in them, the export header and the target version
-  the same, and the rule did not read the raw text.  A one-line edit of
+  error of the parser in them, what the export header says and the
+  target version the same, and the rule did not read the raw text.  A one-line edit of
   spacing (a space after a continuation backslash, a trailing blank) is
   such an edit.  Their findings are moved with the nodes they point at;
 * else every other rule runs again, on a model built from the new tree.
@@ -39,13 +39,11 @@ from rosc.lint.engine import LintResult, gc_paused, parser_findings, target_of
 from rosc.lint.suppressions import apply_suppressions
 from rosc.model.builder import build_device
 from rosc.model.device import Device
+from rosc.model.facts import Facts
 from rosc.syntax.parser import ParseResult
 from rosc.syntax.source import Source
 from rosc.syntax.tree import Script
 
-# Reads of the first characters (the export header: "by RouterOS 7.16")
-# are allowed: an edit there is never reused (``_HEADER``).
-_HEADER = 4096
 _POSITIONS = frozenset({"start", "end", "path_end", "key_end"})
 
 
@@ -69,6 +67,7 @@ class Record:
 
     config: Config | None
     target: object
+    header: object  # Facts.routeros_version, read before the rules run
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
     text_readers: set[str] = field(default_factory=set)
     stats: dict[str, float] = field(default_factory=dict)  # what the last relint did (for bench/lsp_latency.py)
@@ -128,8 +127,12 @@ def _watched_run(parsed: ParseResult, config: Config) -> _RecordingRun:
     device = build_device(parsed)
     device.source = _WatchedSource(parsed.source)
     run = _RecordingRun(device, target_of(parsed, config))
-    run.facts.routeros_version  # the header, read once here, outside every rule  # noqa: B018
+    run.facts.routeros_version  # the header, read here, outside every rule: relint compares it  # noqa: B018
     return run
+
+
+def _header(parsed: ParseResult):
+    return Facts(Device(parsed.source.path, parsed.source, Script([]))).routeros_version
 
 
 def _run_rule(rule, run, config: Config, record: Record) -> list[Diagnostic]:
@@ -163,7 +166,7 @@ def lint_recorded(parsed: ParseResult, config: Config | None = None) -> LintResu
     with gc_paused():
         config_ = config or Config()
         run = _watched_run(parsed, config_)
-        record = Record(config, run.target)
+        record = Record(config, run.target, run.facts.routeros_version)
         for rule in _enabled(config_):
             record.found[rule.id] = _run_rule(rule, run, config_, record)
         return _finish(parsed, config_, record, run)
@@ -244,7 +247,7 @@ def _moved(found: list[Diagnostic], move: _Mover, source: Source) -> list[Diagno
 def _same_model(old_parse_source: Source, parsed: ParseResult, region: Region) -> _Mover | None:
     """A mover through the nodes when the edit leaves the model as it was
     (see the module docstring), else None."""
-    if region.r0 < _HEADER or len(region.old) != len(region.new):
+    if len(region.old) != len(region.new):
         return None
     new_source = parsed.source
     old_text, new_text = Source.text.__get__(old_parse_source), new_source.text
@@ -289,10 +292,11 @@ def _relint(old: LintResult, record: Record, parsed: ParseResult, region: Region
 
     started = perf_counter()
     source = parsed.source
-    same = _same_model(old.parse.source, parsed, region)
+    header = _header(parsed)
+    same = _same_model(old.parse.source, parsed, region) if header == record.header else None
     shift = same or _Mover(region, None, [])
     rules = _enabled(config)
-    new = Record(record.config, record.target, {}, set(record.text_readers))
+    new = Record(record.config, record.target, header, {}, set(record.text_readers))
     # the local rules: old findings outside the edited statements, moved; new ones inside
     part = DeviceRun(Device(source.path, source, Script(list(region.new))), record.target)
     r0, r1 = region.r0, region.r1_old

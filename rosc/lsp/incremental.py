@@ -117,7 +117,8 @@ def reparse_region(old: ParseResult, text: str, start: int, old_end: int, new_en
         i -= 1  # comments belong to the command after them; text typed after a
         # statement but before its line end continues that statement
     j = bisect_right([s.start for s in body], old_end, lo=i)
-    if j < len(body):
+    guarded = j < len(body)
+    if guarded:
         j += 1  # end the region with a whole command, so no comment run is split
         while j < len(body) and type(body[j - 1]) is Comment:
             j += 1
@@ -149,6 +150,9 @@ def reparse_region(old: ParseResult, text: str, start: int, old_end: int, new_en
     if r0:
         _shift(stmts, r0)
         problems = [shifted(p, r0) for p in problems]
+    if guarded and (not stmts or stmts[-1].end != body[j - 1].end + delta):
+        return None  # the region's last command, after the edit, was not read as it was: a parse error ran
+        # on to the region's end (an unclosed bracket...), where a full parse runs on to the end of the file
     context = _track(body[:i], ())
     resolve_statements(stmts, text, problems, context)
     if _track(stmts, context) != _track(body[i:j], context):
