@@ -126,9 +126,9 @@ def test_a_space_after_a_backslash_reuses_the_cross_rules():
     stats = doc.analysis.lint.record.stats
     assert doc.analysis.relinted and stats["reused"]
     assert "SYN009" in {d.code for d in after} and "SYN009" not in before
-    readers = doc.analysis.lint.record.text_readers
+    reads = doc.analysis.lint.record.reads
     cross = [r for r in device_rules().values() if r.check is not None and not r.local]
-    assert stats["rerun"] == len([r for r in cross if r.id in readers]) < len(cross)
+    assert stats["rerun"] == len([r for r in cross if "<text>" in reads[r.id]]) < len(cross)
 
 
 def test_an_invalid_address_typed_is_found_by_the_local_rules_alone():
@@ -200,3 +200,21 @@ def test_local_rules_are_local_on_the_corpus():
         assert whole == alone, path
         checked += bool(whole)
     assert checked >= 10  # files where the local rules find something
+
+
+def test_an_edit_of_one_menu_runs_again_only_the_rules_that_read_it():
+    """Changing an address re-runs the rules that asked for /ip address
+    (or walked every command); those that never looked at it are kept."""
+    text = CONFIGS["defconf"]
+    at = text.index("192.168.88.1/24") + len("192.168.88.")
+    doc = Document("file:///t.rsc", "t.rsc", text)
+    doc.lsp_diagnostics()
+    reads = doc.analysis.lint.record.reads
+    doc.apply_change(lsp.TextDocumentContentChangePartial(range=LineIndex(text).range(at, at + 1), text="2"))
+    doc.lsp_diagnostics()
+    stats = doc.analysis.lint.record.stats
+    cross = [r for r in device_rules().values() if r.check is not None and not r.local]
+    expected = [r.id for r in cross if reads[r.id] & {"<all>", "<text>", "/ip address"}]
+    assert doc.analysis.relinted and not stats["reused"]
+    assert stats["rerun"] == len(expected) < len(cross)
+    assert _check("defconf", [(at, at + 1, "2")]) == 1

@@ -28,7 +28,6 @@ diagnostics a full ``lint_parsed`` of the new text gives
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field, fields, is_dataclass
 
 from rosc.checks.context import CheckContext, DeviceRun
@@ -36,13 +35,14 @@ from rosc.checks.registry import device_rules
 from rosc.diagnostics import Diagnostic
 from rosc.lint.config import Config
 from rosc.lint.engine import LintResult, gc_paused, parser_findings, target_of
+from rosc.lint.reads import ALL, LINES, TEXT, WatchedRun
 from rosc.lint.suppressions import apply_suppressions
 from rosc.model.builder import build_device
 from rosc.model.device import Device
 from rosc.model.facts import Facts
 from rosc.syntax.parser import ParseResult
 from rosc.syntax.source import Source
-from rosc.syntax.tree import Script
+from rosc.syntax.tree import Command, Script
 
 _POSITIONS = frozenset({"start", "end", "path_end", "key_end"})
 
@@ -69,65 +69,14 @@ class Record:
     target: object
     header: object  # Facts.routeros_version, read before the rules run
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
-    text_readers: set[str] = field(default_factory=set)
+    reads: dict[str, set[str]] = field(default_factory=dict)  # per rule (rosc.lint.reads)
     stats: dict[str, float] = field(default_factory=dict)  # what the last relint did (for bench/lsp_latency.py)
 
 
-class _WatchedSource(Source):
-    """The file's ``Source``, noting each read of its raw ``text``."""
-
-    __slots__ = ("read",)
-
-    def __init__(self, source: Source):
-        object.__setattr__(self, "read", False)
-        Source.text.__set__(self, Source.text.__get__(source))
-        self.path = source.path
-        self.line_starts = source.line_starts
-
-    @property
-    def text(self) -> str:
-        self.read = True
-        return Source.text.__get__(self)
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, len(Source.text.__get__(self))))
-        index = bisect_right(self.line_starts, offset) - 1
-        return index + 1, offset - self.line_starts[index] + 1
-
-
-class _RecordingRun(DeviceRun):
-    """A ``DeviceRun`` whose shared analyses remember whether computing
-    them read the raw text, so that a rule using one computed by an
-    earlier rule counts as reading it too."""
-
-    __slots__ = ("_reads",)
-
-    def __init__(self, device: Device, target=None):
-        super().__init__(device, target)
-        self._reads: set = set()
-
-    def shared(self, analysis):
-        try:
-            value = self._shared[analysis]
-        except KeyError:
-            source = self.device.source
-            before = source.read
-            source.read = False
-            value = self._shared[analysis] = analysis(self)
-            if source.read:
-                self._reads.add(analysis)
-            source.read = before or source.read
-            return value
-        if analysis in self._reads:
-            self.device.source.read = True
-        return value
-
-
-def _watched_run(parsed: ParseResult, config: Config) -> _RecordingRun:
-    device = build_device(parsed)
-    device.source = _WatchedSource(parsed.source)
-    run = _RecordingRun(device, target_of(parsed, config))
-    run.facts.routeros_version  # the header, read here, outside every rule: relint compares it  # noqa: B018
+def _watched_run(parsed: ParseResult, config: Config) -> WatchedRun:
+    run = WatchedRun(build_device(parsed), target_of(parsed, config))
+    run.reading(lambda: run.facts.routeros_version)
+    run.facts._reads_of["routeros_version"] = set()  # the header: relint compares what it says
     return run
 
 
@@ -135,14 +84,8 @@ def _header(parsed: ParseResult):
     return Facts(Device(parsed.source.path, parsed.source, Script([]))).routeros_version
 
 
-def _run_rule(rule, run, config: Config, record: Record) -> list[Diagnostic]:
-    source = run.device.source
-    source.read = False
-    found = list(rule.check(CheckContext(run, rule, config.severity_of(rule))))
-    if source.read:
-        record.text_readers.add(rule.id)
-    else:
-        record.text_readers.discard(rule.id)
+def _run_rule(rule, run: WatchedRun, config: Config, record: Record) -> list[Diagnostic]:
+    found, record.reads[rule.id] = run.reading(lambda: list(rule.check(CheckContext(run, rule, config.severity_of(rule)))))
     return found
 
 
@@ -250,7 +193,7 @@ def _same_model(old_parse_source: Source, parsed: ParseResult, region: Region) -
     if len(region.old) != len(region.new):
         return None
     new_source = parsed.source
-    old_text, new_text = Source.text.__get__(old_parse_source), new_source.text
+    old_text, new_text = Source.text.__get__(old_parse_source), Source.text.__get__(new_source)
     r1 = region.r1_old + region.delta
     if old_text.count("\n", region.r0, region.r1_old) != new_text.count("\n", region.r0, r1):
         return None
@@ -272,6 +215,25 @@ def _same_model(old_parse_source: Source, parsed: ParseResult, region: Region) -
 
 
 # ------------------------------------------------------------------ relint
+
+
+def _keep(rule, moved, new: Record, rerun: list) -> None:
+    if moved is None:
+        rerun.append(rule)  # a finding inside the edited statements: run it again
+    else:
+        new.found[rule.id] = moved
+
+
+def _menus(region: Region) -> set[str]:
+    """The menus whose items the edited top-level statements make (those
+    with a verb that is not a scripting command: rosc.model.builder)."""
+    return {s.menu_path for s in (*region.old, *region.new)
+            if type(s) is Command and s.verb is not None and not s.verb.text.startswith(":")}
+
+
+def _lines(old_source: Source, new_source: Source, region: Region) -> bool:
+    """Whether the edit added or removed lines."""
+    return len(old_source.line_starts) != len(new_source.line_starts)
 
 
 def relint(old: LintResult, parsed: ParseResult, region: Region, config: Config | None = None) -> LintResult | None:
@@ -296,7 +258,12 @@ def _relint(old: LintResult, record: Record, parsed: ParseResult, region: Region
     same = _same_model(old.parse.source, parsed, region) if header == record.header else None
     shift = same or _Mover(region, None, [])
     rules = _enabled(config)
-    new = Record(record.config, record.target, header, {}, set(record.text_readers))
+    new = Record(record.config, record.target, header, {}, dict(record.reads))
+    blocked = {ALL, TEXT} | _menus(region)  # what the edit may have changed
+    if header != record.header:
+        blocked = None
+    elif _lines(old.parse.source, source, region):
+        blocked.add(LINES)
     # the local rules: old findings outside the edited statements, moved; new ones inside
     part = DeviceRun(Device(source.path, source, Script(list(region.new))), record.target)
     r0, r1 = region.r0, region.r1_old
@@ -317,12 +284,10 @@ def _relint(old: LintResult, record: Record, parsed: ParseResult, region: Region
                 return None
             moved.extend(rule.check(CheckContext(part, rule, config.severity_of(rule))))
             new.found[rule.id] = moved
-        elif same is not None and rule.id not in record.text_readers:
-            moved = _moved(found, same, source)
-            if moved is None:
-                rerun.append(rule)
-            else:
-                new.found[rule.id] = moved
+        elif same is not None and TEXT not in record.reads[rule.id]:
+            _keep(rule, _moved(found, same, source), new, rerun)
+        elif blocked is not None and not (record.reads[rule.id] & blocked):
+            _keep(rule, _moved(found, shift, source), new, rerun)
         else:
             rerun.append(rule)
     local_done = perf_counter()
