@@ -83,7 +83,8 @@ def summary(samples: list[float]) -> dict:
 # the rules marked local, run on the edited statements; the model, rebuilt when
 # some other rule must run again; those other rules (all of them when the lint
 # could not be made from the last one); the rest: suppressions, sorting,
-# conversion to protocol diagnostics, the JSON encoding.
+# conversion to protocol diagnostics, the JSON encoding; and how many rules
+# ran again (-1: a whole lint).
 PHASES = ("re-parse", "local rules", "model", "other rules", "rest", "rules re-run")
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 
 from rosc.checks.context import CheckContext, DeviceRun
 from rosc.checks.registry import device_rules
-from rosc.diagnostics import Diagnostic
+from rosc.diagnostics import Diagnostic, Severity
 from rosc.lint.config import Config
 from rosc.lint.engine import LintResult, gc_paused, parser_findings, target_of
 from rosc.lint.reads import ALL, LINES, TEXT, WatchedRun
@@ -70,6 +70,7 @@ class Record:
     header: object  # Facts.routeros_version, read before the rules run
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
     reads: dict[str, set[str]] = field(default_factory=dict)  # per rule (rosc.lint.reads)
+    rules: tuple = ()  # the rules the settings enable, in order
     stats: dict[str, float] = field(default_factory=dict)  # what the last relint did (for bench/lsp_latency.py)
 
 
@@ -89,8 +90,8 @@ def _run_rule(rule, run: WatchedRun, config: Config, record: Record) -> list[Dia
     return found
 
 
-def _enabled(config: Config):
-    return [r for r in device_rules().values() if r.check is not None and r.scope == "device" and config.enabled(r)]
+def _enabled(config: Config) -> tuple:
+    return tuple(r for r in device_rules().values() if r.check is not None and r.scope == "device" and config.enabled(r))
 
 
 def _finish(parsed: ParseResult, config: Config, record: Record, run) -> LintResult:
@@ -110,7 +111,8 @@ def lint_recorded(parsed: ParseResult, config: Config | None = None) -> LintResu
         config_ = config or Config()
         run = _watched_run(parsed, config_)
         record = Record(config, run.target, run.facts.routeros_version)
-        for rule in _enabled(config_):
+        record.rules = _enabled(config_)
+        for rule in record.rules:
             record.found[rule.id] = _run_rule(rule, run, config_, record)
         return _finish(parsed, config_, record, run)
 
@@ -187,19 +189,24 @@ def _moved(found: list[Diagnostic], move: _Mover, source: Source) -> list[Diagno
     return out
 
 
-def _same_model(old_parse_source: Source, parsed: ParseResult, region: Region) -> _Mover | None:
+def _errors_in(parsed: ParseResult, start: int, end: int) -> bool:
+    """Whether the parser reports an error (``Device.syntax_errors``) in ``[start, end)``."""
+    return any(d.severity >= Severity.ERROR and d.span.end > start and d.span.offset < end for d in parsed.diagnostics)
+
+
+def _same_model(old_parse: ParseResult, parsed: ParseResult, region: Region) -> _Mover | None:
     """A mover through the nodes when the edit leaves the model as it was
     (see the module docstring), else None."""
     if len(region.old) != len(region.new):
         return None
-    new_source = parsed.source
+    old_parse_source, new_source = old_parse.source, parsed.source
     old_text, new_text = Source.text.__get__(old_parse_source), Source.text.__get__(new_source)
     r1 = region.r1_old + region.delta
     if old_text.count("\n", region.r0, region.r1_old) != new_text.count("\n", region.r0, r1):
         return None
     if old_text.count("\r", region.r0, region.r1_old) != new_text.count("\r", region.r0, r1):
         return None
-    if any(d.severity >= d.severity.ERROR and d.span.end > region.r0 and d.span.offset < r1 for d in parsed.diagnostics):
+    if _errors_in(parsed, region.r0, r1) or _errors_in(old_parse, region.r0, region.r1_old):
         return None
     pairs: list = []
     leaves: list = []
@@ -255,10 +262,10 @@ def _relint(old: LintResult, record: Record, parsed: ParseResult, region: Region
     started = perf_counter()
     source = parsed.source
     header = _header(parsed)
-    same = _same_model(old.parse.source, parsed, region) if header == record.header else None
+    same = _same_model(old.parse, parsed, region) if header == record.header else None
     shift = same or _Mover(region, None, [])
-    rules = _enabled(config)
-    new = Record(record.config, record.target, header, {}, dict(record.reads))
+    rules = record.rules
+    new = Record(record.config, record.target, header, {}, dict(record.reads), rules)
     blocked = {ALL, TEXT} | _menus(region)  # what the edit may have changed
     if header != record.header:
         blocked = None
