@@ -35,7 +35,7 @@ from rosc.checks.registry import device_rules
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.lint.config import Config
 from rosc.lint.engine import LintResult, gc_paused, parser_findings, target_of
-from rosc.lint.reads import ALL, LINES, TEXT, WatchedRun
+from rosc.lint.reads import ALL, LINES, TEXT, WatchedContext, WatchedRun
 from rosc.lint.suppressions import apply_suppressions
 from rosc.model.builder import build_device
 from rosc.model.device import Device
@@ -86,7 +86,7 @@ def _header(parsed: ParseResult):
 
 
 def _run_rule(rule, run: WatchedRun, config: Config, record: Record) -> list[Diagnostic]:
-    found, record.reads[rule.id] = run.reading(lambda: list(rule.check(CheckContext(run, rule, config.severity_of(rule)))))
+    found, record.reads[rule.id] = run.reading(lambda: list(rule.check(WatchedContext(run, rule, config.severity_of(rule)))))
     return found
 
 

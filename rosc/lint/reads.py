@@ -10,8 +10,9 @@ note, into the set of the rule running, what was asked for:
 * ``ALL`` for anything that can see every statement: ``commands()``,
   ``script``, ``menus``, ``unresolved``, ``syntax_errors``;
 * ``TEXT`` for a read of the raw text (``Source.text``);
-* ``LINES`` for a line number asked for (``Source.line_col`` beyond the
-  span of a finding), which an edit adding a line changes everywhere after it.
+* ``LINES`` for a line number asked for (``Source.line_col``, ``span``; not
+  the span of a finding made through ``WatchedContext``), which an edit
+  adding a line changes everywhere after it.
 
 What a shared analysis (``run.shared``) or a cached fact (``run.facts.x``)
 read while it was computed is added to the set of every rule that uses it,
@@ -23,10 +24,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cached_property
 
-from rosc.checks.context import DeviceRun
+from rosc.checks.context import CheckContext, DeviceRun
 from rosc.model.device import Device
 from rosc.model.facts import Facts
-from rosc.diagnostics import Span
 from rosc.syntax.source import Source
 
 ALL = "<all>"
@@ -49,13 +49,14 @@ class Reads:
 
 
 class WatchedSource(Source):
-    __slots__ = ("reads",)
+    __slots__ = ("reads", "quiet")
 
     def __init__(self, source: Source, reads: Reads):
         Source.text.__set__(self, Source.text.__get__(source))
         self.path = source.path
         self.line_starts = source.line_starts
         self.reads = reads
+        self.quiet = 0  # > 0 while a finding takes its own span (WatchedContext)
 
     @property
     def text(self) -> str:
@@ -68,17 +69,28 @@ class WatchedSource(Source):
         return index + 1, offset - self.line_starts[index] + 1
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        self.reads.current.add(LINES)
+        if not self.quiet:
+            self.reads.current.add(LINES)
         return self._line_col(offset)
 
     def line_text(self, line: int) -> str:
         self.reads.current.add(TEXT)
         return Source.line_text(self, line)
 
-    def span(self, start: int, end: int) -> Span:  # a finding's own span: moved with it
-        line, col = self._line_col(start)
-        end_line, end_col = self._line_col(end)
-        return Span(line, col, end_line, end_col, start, end)
+
+class WatchedContext(CheckContext):
+    """A rule's context whose findings' own spans are no line read: a
+    finding is moved with its span, which is computed again."""
+
+    __slots__ = ()
+
+    def finding(self, *args, **kwargs):
+        source = self.run.device.source
+        source.quiet += 1
+        try:
+            return super().finding(*args, **kwargs)
+        finally:
+            source.quiet -= 1
 
 
 class WatchedDevice(Device):
