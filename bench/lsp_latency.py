@@ -8,9 +8,11 @@ a SYN009 warning on and off, so every edit changes the diagnostics).
 Two measurements:
 
 * server path (in process): apply the change to the server's copy of the
-  document, lint (re-parsing only the changed statements, or the whole
-  file with --no-incremental), convert to protocol diagnostics and encode
-  the publishDiagnostics message as JSON.  No debounce.
+  document, lint (re-parsing only the changed statements and re-linting
+  from the last lint, rosc.lint.incremental; or the whole file with
+  --no-incremental), convert to protocol diagnostics and encode the
+  publishDiagnostics message as JSON.  No debounce.  The incremental
+  path's time is split by phase (``PHASES``).
 * end to end (over stdio): a pygls client runs ``python -m rosc lsp``,
   sends ``textDocument/didChange`` and waits for the
   ``textDocument/publishDiagnostics`` of that version.  Run with a debounce
@@ -77,6 +79,14 @@ def summary(samples: list[float]) -> dict:
 
 # ---------------------------------------------------------------- in process
 
+# Where the server path's time goes (medians, ms): the incremental re-parse;
+# the rules marked local, run on the edited statements; the model, rebuilt when
+# some other rule must run again; those other rules (all of them when the lint
+# could not be made from the last one); the rest: suppressions, sorting,
+# conversion to protocol diagnostics, the JSON encoding; and how many rules
+# ran again (-1: a whole lint).
+PHASES = ("re-parse", "local rules", "model", "other rules", "rest", "rules re-run")
+
 
 def server_path(text: str, edits: int, incremental: bool) -> dict:
     """The server's own didChange → lint → publish path, in this process,
@@ -97,7 +107,8 @@ def server_path(text: str, edits: int, incremental: bool) -> dict:
     server.open(uri, text, 1)
     server.lint_and_publish(uri)  # as on open
     lines = text.split("\n")
-    samples, parse_only, used_incremental = [], [], 0
+    samples, parse_only, used_incremental, relinted = [], [], 0, 0
+    phases: dict[str, list[float]] = {k: [] for k in PHASES}
     for version, line in enumerate(edit_lines(text, edits) * 2, start=2):  # on, then off again
         change = toggle(lines, line)
         params = lsp.DidChangeTextDocumentParams(
@@ -106,17 +117,33 @@ def server_path(text: str, edits: int, incremental: bool) -> dict:
         before = len(sent)
         started = time.perf_counter()
         server.apply_changes(params)
+        server.docs[uri].parsed()  # what lint_and_publish does first, timed on its own
+        parsed = time.perf_counter()
         server.lint_and_publish(uri)
-        samples.append(time.perf_counter() - started)
+        done = time.perf_counter()
+        samples.append(done - started)
         assert len(sent) == before + 1 and f'"version": {version}' in sent[-1]
         doc = server.docs[uri]
         used_incremental += doc.analysis.incremental
+        relinted += doc.analysis.relinted
+        stats = (doc.analysis.lint.record.stats if doc.analysis.relinted else {}) or {}
+        phases["re-parse"].append(parsed - started)
+        phases["local rules"].append(stats.get("local", 0.0))
+        phases["model"].append(stats.get("build", 0.0))
+        phases["other rules"].append(stats.get("cross", 0.0))
+        lint = sum(stats.get(k, 0.0) for k in ("local", "build", "cross"))
+        if not doc.analysis.relinted:  # a whole lint: its time is all in "other rules"
+            lint = 0.0
+        phases["rest"].append(done - parsed - lint)
+        phases["rules re-run"].append(stats.get("rerun", -1) / 1000)  # (a count, stored as "ms")
         other = Document("file:///b.rsc", "/b.rsc", doc.text, incremental=False)  # a full parse alone
         t = time.perf_counter()
         other.parsed()
         parse_only.append(time.perf_counter() - t)
     out = summary(samples)
     out["incremental_edits"] = used_incremental
+    out["relinted_edits"] = relinted
+    out["phases_median"] = {k: statistics.median(v) * 1000 for k, v in phases.items()}
     out["full_parse_median"] = statistics.median(parse_only) * 1000
     return out
 
@@ -222,8 +249,12 @@ def main() -> None:
         extra = f"{minus['median']:16.1f}" if minus else f"{'':16}"
         print(f"{name:44} {debounce:>8} {r['median']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} {extra}")
     inc = results["server_incremental"]
-    print(f"(server path: {inc['incremental_edits']}/{inc['n']} edits re-parsed incrementally; "
+    print(f"(server path: {inc['incremental_edits']}/{inc['n']} edits re-parsed incrementally, "
+          f"{inc['relinted_edits']}/{inc['n']} re-linted from the last lint; "
           f"a full parse alone takes {inc['full_parse_median']:.1f} ms)")
+    ph = inc["phases_median"]
+    print("server path, incremental, median per phase (ms): " + ", ".join(
+        f"{k} {v:.1f}" for k, v in ph.items() if k != "rules re-run") + f"; rules run again: {ph['rules re-run']:.0f}")
     if args.json:
         print(json.dumps(results, indent=2))
 

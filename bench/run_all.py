@@ -288,6 +288,16 @@ def report(r: dict, args) -> str:
     for d in (l5, l50):
         w(f"| {d['lines']:,} | {d['n']} | {d['median']:.1f} | {d['p95']:.1f} | {d['max']:.1f} | {d['full_parse_median']:.1f} |")
     w("")
+    if "phases_median" in l5:
+        w("Where the time goes (medians, ms; `lsp_latency.PHASES`): the local rules run on the edited statements")
+        w("only; \"other rules\" are those that could not be kept from the last lint and ran again.\n")
+        w("| lines | re-parse | local rules | model | other rules | rest | rules run again |")
+        w("|---:|---:|---:|---:|---:|---:|---:|")
+        for d in (l5, l50):
+            p = d["phases_median"]
+            w(f"| {d['lines']:,} | {p['re-parse']:.1f} | {p['local rules']:.1f} | {p['model']:.1f} | {p['other rules']:.1f} "
+              f"| {p['rest']:.1f} | {p['rules re-run']:.0f} |")
+        w("")
     w("## Scaling runs (`bench/scale.py --json`)\n")
     if sc.get("missing"):
         w("`bench/scale.py` does not exist on this branch yet, so build, lint and fmt at 10k/100k/1M commands and")

@@ -183,7 +183,7 @@ def _line(ctx, node) -> int:
 # --- ADDR001 ------------------------------------------------------------------------
 
 
-@rule("ADDR001", "invalid-address", area="addressing", severity=Severity.ERROR,
+@rule("ADDR001", "invalid-address", area="addressing", severity=Severity.ERROR, local=True,
       summary="An address, prefix or range RouterOS cannot read")
 def invalid_address(ctx):
     # Every add/set command, including those of scripts: a value is refused

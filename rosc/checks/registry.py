@@ -66,15 +66,20 @@ class Rule:
     summary: str
     check: Callable[..., Iterator[Diagnostic]] | None  # None: reported by the parser
     scope: str = "device"  # "device" or "lab"
+    # local: what the rule reports for a top-level statement depends only on
+    # that statement (its text, its menu, the target version, the settings),
+    # and its messages name no line of the file: the language server re-runs
+    # it on the statements an edit touched only (rosc.lint.incremental).
+    local: bool = False
 
 
-def rule(id: str, name: str, *, area: str, severity: Severity, summary: str, scope: str = "device"):
+def rule(id: str, name: str, *, area: str, severity: Severity, summary: str, scope: str = "device", local: bool = False):
     """Mark a check function as the rule ``id`` (see the module docstring)."""
     if area not in AREAS:
         raise ValueError(f"unknown rule area {area!r}")
 
     def mark(fn):
-        setattr(fn, _MARK, Rule(id, name, area, severity, summary, fn, scope))
+        setattr(fn, _MARK, Rule(id, name, area, severity, summary, fn, scope, local))
         return fn
 
     return mark

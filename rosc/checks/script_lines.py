@@ -23,7 +23,7 @@ def _positional_after(cmd, index: int) -> bool:
 
 
 @rule(
-    "SCR009", "comment-after-command", area="script", severity=Severity.ERROR,
+    "SCR009", "comment-after-command", area="script", severity=Severity.ERROR, local=True,
     summary="A `# comment` after a command on the same line, which RouterOS reads as arguments",
 )
 def comment_after_command(ctx):
@@ -83,7 +83,7 @@ def comment_not_continued(ctx):
 
 
 @rule(
-    "SCR017", "space-around-equals", area="script", severity=Severity.ERROR,
+    "SCR017", "space-around-equals", area="script", severity=Severity.ERROR, local=True,
     summary="`name = value` with spaces around `=`, which RouterOS reads as three arguments",
 )
 def space_around_equals(ctx):

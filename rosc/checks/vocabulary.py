@@ -157,7 +157,7 @@ def unknown_menu(ctx):
         )
 
 
-@rule("VOC002", "unknown-parameter", area="vocabulary", severity=Severity.WARNING,
+@rule("VOC002", "unknown-parameter", area="vocabulary", severity=Severity.WARNING, local=True,
       summary="A parameter the menu does not have")
 def unknown_parameter(ctx):
     for use in ctx.shared(name_uses).args:
@@ -179,7 +179,7 @@ def unknown_parameter(ctx):
         )
 
 
-@rule("VOC003", "invalid-value", area="vocabulary", severity=Severity.ERROR,
+@rule("VOC003", "invalid-value", area="vocabulary", severity=Severity.ERROR, local=True,
       summary="A value of the wrong type for its parameter")
 def invalid_value(ctx):
     checked: dict[int, bool] = {}  # id(param) -> whether VOC003 checks its values
@@ -349,7 +349,7 @@ def _ambiguous_in_target(ctx, abbreviation) -> tuple[str, ...]:
     return live if len(live) > 1 else ()
 
 
-@rule("VOC005", "abbreviated-name", area="vocabulary", severity=Severity.INFO,
+@rule("VOC005", "abbreviated-name", area="vocabulary", severity=Severity.INFO, local=True,
       summary="A menu, command or parameter written as an abbreviation")
 def abbreviated_name(ctx):
     for cmd in ctx.device.commands():
@@ -379,7 +379,7 @@ def abbreviated_name(ctx):
             )
 
 
-@rule("VOC006", "ambiguous-abbreviation", area="vocabulary", severity=Severity.ERROR,
+@rule("VOC006", "ambiguous-abbreviation", area="vocabulary", severity=Severity.ERROR, local=True,
       summary="An abbreviation that fits several names, which RouterOS rejects")
 def ambiguous_abbreviation(ctx):
     for cmd in ctx.device.commands():

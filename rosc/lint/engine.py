@@ -25,6 +25,7 @@ class LintResult:
     parse: ParseResult
     run: DeviceRun | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    record: object = None  # per-rule findings, for re-linting after an edit (rosc.lint.incremental)
 
     @property
     def source(self) -> Source:
@@ -71,8 +72,9 @@ def lint_parsed(parsed: ParseResult, config: Config | None = None) -> LintResult
         return _lint_parsed(parsed, config or Config())
 
 
-def _lint_parsed(parsed: ParseResult, config: Config) -> LintResult:
-    rules = device_rules(config.enabled)  # imports the modules of the enabled rules only
+def parser_findings(parsed: ParseResult, config: Config) -> list[Diagnostic]:
+    """The parser's diagnostics the settings keep, at their set severity."""
+    rules = device_rules(config.enabled)  # the parser's rules are always in it
     diagnostics: list[Diagnostic] = []
     for d in parsed.diagnostics:
         rule = rules.get(d.code)
@@ -80,6 +82,12 @@ def _lint_parsed(parsed: ParseResult, config: Config) -> LintResult:
             if rule is not None:
                 d.severity = config.severity_of(rule)
             diagnostics.append(d)
+    return diagnostics
+
+
+def _lint_parsed(parsed: ParseResult, config: Config) -> LintResult:
+    rules = device_rules(config.enabled)  # imports the modules of the enabled rules only
+    diagnostics = parser_findings(parsed, config)
     run = DeviceRun(build_device(parsed), target_of(parsed, config))
     for rule in rules.values():
         if rule.check is None or rule.scope != "device" or not config.enabled(rule):

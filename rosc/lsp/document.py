@@ -9,9 +9,10 @@ from functools import cached_property
 from lsprotocol import types as lsp
 
 from rosc.lint.config import Config
-from rosc.lint.engine import LintResult, lint_parsed
+from rosc.lint.engine import LintResult
+from rosc.lint.incremental import lint_recorded, relint
 from rosc.lsp.diagnostics import to_lsp_diagnostic
-from rosc.lsp.incremental import reparse
+from rosc.lsp.incremental import reparse_region
 from rosc.lsp.positions import UTF16, LineIndex
 from rosc.lsp.symbol_index import SymbolIndex
 from rosc.syntax.parser import ParseResult, parse_bytes, parse_text
@@ -61,6 +62,10 @@ class Analysis:
         self.lint: LintResult | None = None
         self.config: Config | None = None
         self.incremental = False  # made by reparse()
+        self.previous: LintResult | None = None  # the lint of the text before the edit, with its region
+        self.region = None
+        self.relinted = False  # the lint was made from the previous one (rosc.lint.incremental)
+        self.lsp_cache: dict = {}  # finding -> (its protocol diagnostic, the text of its lines)
 
     # -- positions (document offsets include a byte order mark; rosc's do not)
     def offset(self, position: lsp.Position) -> int:
@@ -71,14 +76,19 @@ class Analysis:
 
     def run_lint(self, config: Config | None = None) -> LintResult:
         if self.lint is None or self.config is not config:
-            self.lint = lint_parsed(self.parse, config)
+            lint = None
+            if self.previous is not None and self.region is not None:
+                lint = relint(self.previous, self.parse, self.region, config)
+            self.relinted = lint is not None
+            self.lint = lint if lint is not None else lint_recorded(self.parse, config)
+            self.previous = self.region = None
             self.config = config
             self.__dict__.pop("symbols", None)
         return self.lint
 
     @property
     def device(self):
-        if self.lint is not None:
+        if self.lint is not None and self.lint.run is not None:
             return self.lint.device
         return self._device
 
@@ -107,7 +117,26 @@ class Analysis:
         return [s.start for s in self.parse.script.body]
 
     def lsp_diagnostics(self, config: Config | None = None) -> list[lsp.Diagnostic]:
-        return [to_lsp_diagnostic(d, self.index, self.base) for d in self.run_lint(config).diagnostics]
+        """The lint's findings as protocol diagnostics.  Those the previous
+        analysis converted already (``lsp_cache``: the same finding at the
+        same line and column, on lines whose text is the same) are reused:
+        after a one-line edit, nearly all of them."""
+        diagnostics = self.run_lint(config).diagnostics
+        if self.base:
+            return [to_lsp_diagnostic(d, self.index, self.base) for d in diagnostics]
+        old, new, out = self.lsp_cache, {}, []
+        line_text = self.parse.source.line_text
+        for d in diagnostics:
+            span = d.span
+            key = (d.code, d.severity, d.message, tuple(d.notes), d.fix, span.line, span.column, span.end_line, span.end_column)
+            lines = (line_text(span.line), line_text(span.end_line))
+            found = old.get(key)
+            if found is None or found[1] != lines:
+                found = (to_lsp_diagnostic(d, self.index), lines)
+            new[key] = found
+            out.append(found[0])
+        self.lsp_cache = new
+        return out
 
 
 def analyze(text: str, path: str = "<buffer>", encoding: str = UTF16) -> Analysis:
@@ -173,10 +202,14 @@ class Document:
         old = self.analysis
         if self.incremental and old is not None and self._edit is not None and old.base == 0:
             e = self._edit
-            result = reparse(old.parse, self.text, e.start, e.old_end, e.new_end)
-            if result is not None:
-                analysis = Analysis(self.text, self.path, result, 0, self.encoding)
+            previous = old.lint if old.lint is not None and old.lint.record is not None else None
+            found = reparse_region(old.parse, self.text, e.start, e.old_end, e.new_end)
+            if found is not None:
+                analysis = Analysis(self.text, self.path, found[0], 0, self.encoding)
                 analysis.incremental = True
+                analysis.lsp_cache = old.lsp_cache
+                if previous is not None:
+                    analysis.previous, analysis.region = previous, found[1]
         if analysis is None:
             analysis = analyze(self.text, self.path, self.encoding)
         self.analysis = analysis

@@ -3,8 +3,8 @@ changed since the last parse and re-parses only the top-level statements
 around it (``reparse``); everything else of the syntax tree is kept, with its
 offsets shifted.  When that cannot be done exactly (an edit that changes the
 current menu of later lines, an unclosed bracket, a byte order mark...) it
-parses the whole text again.  The model and the checks always run on the
-whole file."""
+parses the whole text again.  What the checks make of the new tree is
+``rosc.lint.incremental``'s matter."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from rosc.diagnostics import Diagnostic
+from rosc.lint.incremental import Region
 from rosc.syntax.parser import ParseResult
 from rosc.syntax.source import BOM, Source
 from rosc.syntax.tree import (
@@ -81,11 +82,19 @@ def _separator_after(text: str, end: int) -> int:
 
 
 def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int) -> ParseResult | None:
+    """``reparse_region`` without the region."""
+    found = reparse_region(old, text, start, old_end, new_end)
+    return found[0] if found is not None else None
+
+
+def reparse_region(old: ParseResult, text: str, start: int, old_end: int, new_end: int) -> tuple[ParseResult, Region] | None:
     """``old`` re-parsed after ``old.source.text[start:old_end]`` became
     ``text[start:new_end]``, re-reading only the top-level statements
     around the change.  Returns None when that would not give exactly what
     a full parse gives (then parse the whole text).  Reuses (and shifts)
-    the nodes of ``old``: ``old`` must not be used afterwards."""
+    the nodes of ``old``: ``old`` must not be used afterwards.  The region
+    says which top-level statements were replaced by which (for
+    ``rosc.lint.incremental.relint``)."""
     try:
         from rosc.syntax.menu_context import resolve_statements
         from rosc.syntax.problems import shifted, to_diagnostic
@@ -108,7 +117,8 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
         i -= 1  # comments belong to the command after them; text typed after a
         # statement but before its line end continues that statement
     j = bisect_right([s.start for s in body], old_end, lo=i)
-    if j < len(body):
+    guarded = j < len(body)
+    if guarded:
         j += 1  # end the region with a whole command, so no comment run is split
         while j < len(body) and type(body[j - 1]) is Comment:
             j += 1
@@ -118,6 +128,8 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
         return None
     if any(d.span.offset < r0 < d.span.end or d.span.offset < r1_old < d.span.end for d in old.diagnostics):
         return None  # a finding across the region's edge
+    if any(d.code == "SYN002" and d.span.offset < r1_old for d in old.diagnostics):
+        return None  # an unterminated string's message names where the quotes run on to, later in the file
     r1 = r1_old + delta
     region = text[r0:r1]
     old_region = old_text[r0:r1_old]
@@ -140,6 +152,9 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
     if r0:
         _shift(stmts, r0)
         problems = [shifted(p, r0) for p in problems]
+    if guarded and (not stmts or stmts[-1].end != body[j - 1].end + delta):
+        return None  # the region's last command, after the edit, was not read as it was: a parse error ran
+        # on to the region's end (an unclosed bracket...), where a full parse runs on to the end of the file
     context = _track(body[:i], ())
     resolve_statements(stmts, text, problems, context)
     if _track(stmts, context) != _track(body[i:j], context):
@@ -159,4 +174,5 @@ def reparse(old: ParseResult, text: str, start: int, old_end: int, new_end: int)
             )
     diagnostics.extend(to_diagnostic(p, source) for p in problems)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return ParseResult(source, Script(new_body, 0, len(text)), diagnostics)
+    region = Region(i, body[i:j], stmts, r0, r1_old, delta)
+    return ParseResult(source, Script(new_body, 0, len(text)), diagnostics), region

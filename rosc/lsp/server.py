@@ -146,11 +146,18 @@ class RoscLanguageServer(LanguageServer):
         if doc is None:
             return
         started = time.perf_counter()
+        paused = self.manage_gc and gc.isenabled()
+        if paused:  # no collection in the middle; at the end, the lint's objects are frozen before one can start
+            gc.disable()
         try:
             diagnostics = doc.lsp_diagnostics(self.config_for(doc))
         except Exception:  # never let one file's bug take the server down
             log.exception("rosc: linting %s failed", uri)
             return
+        finally:
+            if paused:
+                gc.freeze()
+                gc.enable()
         self.publish(uri, diagnostics, doc.version)
         self.lint_times.append(time.perf_counter() - started)
         del self.lint_times[:-100]
