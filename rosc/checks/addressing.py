@@ -9,12 +9,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rosc.checks.registry import rule
 from rosc.diagnostics import Severity
 from rosc.model.device import literal
-from rosc.model.facts import AddressFact, Facts, parse_interface
+from rosc.model.facts import AddressFact, Facts
 from rosc.model.list_values import TextSpan as _Span
 from rosc.syntax.tree import Arg, Word
 
@@ -35,10 +34,13 @@ def parse_v4(text: str) -> ipaddress.IPv4Address:
         if _V4_SHAPE.match(text):
             raise Bad(f"{text} is not an IPv4 address (it needs four numbers separated by dots)")
         raise Bad(f"{text} is not an IPv4 address")
+    value = 0
     for part in parts:
-        if int(part) > 255:
+        octet = int(part)
+        if octet > 255:
             raise Bad(f"{text} is not an IPv4 address ({part} is above 255)")
-    return ipaddress.IPv4Address(".".join(str(int(p)) for p in parts))
+        value = (value << 8) | octet
+    return ipaddress.IPv4Address(value)  # (from the number: the text is not parsed twice)
 
 
 def parse_v6(text: str) -> ipaddress.IPv6Address:
@@ -69,7 +71,7 @@ def parse_prefix(text: str, family: int | None):
     addr = parse_address(addr_text, family)
     top = 32 if addr.version == 4 else 128
     if not slash:
-        return ipaddress.ip_interface(f"{addr}/{top}")
+        return ipaddress.IPv4Interface((int(addr), 32)) if top == 32 else ipaddress.ip_interface(f"{addr}/{top}")
     if length_text.isdigit():
         length = int(length_text)
         if length > top:
@@ -78,6 +80,8 @@ def parse_prefix(text: str, family: int | None):
         length = _mask_length(length_text)
     else:
         raise Bad(f"{text}: /{length_text} is not a prefix length")
+    if top == 32:
+        return ipaddress.IPv4Interface((int(addr), length))
     return ipaddress.ip_interface(f"{addr}/{length}")
 
 
@@ -188,30 +192,47 @@ def _line(ctx, node) -> int:
 def invalid_address(ctx):
     # Every add/set command, including those of scripts: a value is refused
     # when its command runs, whatever item it ends up on.
-    for cmd in ctx.device.commands():
-        if cmd.verb is None or cmd.verb.text not in ("add", "set"):
-            continue
-        params = SPECS.get(cmd.menu_path)
-        if params is None:
-            continue
-        for arg in cmd.args:
-            spec = params.get(arg.name) if type(arg) is Arg else None
-            if spec is None:
+    index = ctx.facts.commands
+    problems: dict[tuple[str, int], str | None] = {}  # (value, id(spec)) -> its problem, once per distinct value
+    for path, params in SPECS.items():
+        wanted: dict[int, tuple] = {}  # id(argument names) -> (index, spec) of the arguments ADDR001 reads
+        for cmd, names in index.named_in_menu(path):
+            if cmd.verb is None or cmd.verb.text not in ("add", "set"):
                 continue
-            for text, node in _arg_elements(arg, spec.many):
-                problem = _problem(text, spec)
-                if problem is None:
-                    continue
-                yield ctx.finding(
-                    node,
-                    f"{arg.name}={text}: {problem}",
-                    notes=[
-                        "RouterOS refuses a malformed address (\"invalid value for argument\"), so this "
-                        "command fails and the item is not created or changed.",
-                    ],
-                    fix="correct the address: four numbers 0-255 for IPv4, a prefix length up to /32 "
-                    "(IPv4) or /128 (IPv6), ranges written low-high",
-                )
+            found = wanted.get(id(names))
+            if found is None:
+                found = wanted[id(names)] = tuple((i, params[n]) for i, n in enumerate(names) if n in params)
+            args = cmd.args
+            for i, spec in found:
+                arg = args[i]
+                if spec.many:
+                    elements = _arg_elements(arg, True)
+                else:
+                    text = literal(arg)
+                    if not text:
+                        continue
+                    elements = ((text, arg.value),)
+                for text, node in elements:
+                    key = (text, id(spec))
+                    try:
+                        problem = problems[key]
+                    except KeyError:
+                        problem = problems[key] = _problem(text, spec)
+                    if problem is not None:
+                        yield _invalid(ctx, arg, text, node, problem)
+
+
+def _invalid(ctx, arg, text, node, problem):
+    return ctx.finding(
+        node,
+        f"{arg.name}={text}: {problem}",
+        notes=[
+            "RouterOS refuses a malformed address (\"invalid value for argument\"), so this "
+            "command fails and the item is not created or changed.",
+        ],
+        fix="correct the address: four numbers 0-255 for IPv4, a prefix length up to /32 "
+        "(IPv4) or /128 (IPv6), ranges written low-high",
+    )
 
 
 _PLAIN_V4 = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?:/([0-9]{1,2}))?\Z")
@@ -242,8 +263,9 @@ def _quick_valid(value: str, spec: Spec) -> bool:
     return _plain_v4(value, spec.shape != "addr") is not None
 
 
-@lru_cache(maxsize=4096)
 def _problem(text: str, spec: Spec) -> str | None:
+    """Why ``text`` is not a value of ``spec``, or None (ADDR001 keeps the
+    answer per distinct value for the run)."""
     value = text
     if spec.negatable and value.startswith("!"):
         value = value[1:]
@@ -285,29 +307,10 @@ def _vrf_of(device) -> dict[str, str]:
     return out
 
 
-def router_addresses(device) -> list[AddressFact]:
-    """The enabled addresses of ``/ip address`` and ``/ipv6 address``, like
-    ``Facts.addresses`` but also reading the older ``address=192.168.0.1
-    netmask=255.255.255.0`` form."""
-    out = []
-    for menu in ("/ip address", "/ipv6 address"):
-        for item in device.items(menu):
-            text, interface = item.get("address"), item.get("interface")
-            if item.disabled or not text or not interface:
-                continue
-            netmask = item.get("netmask")
-            if netmask and "/" not in text:
-                text = f"{text}/{netmask}"
-            iface = parse_interface(text)
-            if iface is not None:
-                out.append(AddressFact(interface, iface, item))
-    return out
-
-
 def _addresses(ctx) -> tuple[Facts, list[AddressFact], dict[str, str]]:
     facts = ctx.facts
     usable = [
-        a for a in router_addresses(ctx.device)
+        a for a in facts.router_addresses
         # IPv6: link-local addresses repeat on every interface by design, and
         # with from-pool= the written address only gives the host part.
         if not (a.iface.version == 6 and (a.ip.is_link_local or a.ip.is_multicast or a.item.get("from-pool")))

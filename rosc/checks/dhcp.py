@@ -9,7 +9,6 @@ Pools, networks and gateways against the subnets are the POOL rules
 
 from __future__ import annotations
 
-from rosc.checks.addressing import router_addresses
 from rosc.checks.names import defined_names, line_of
 from rosc.checks.registry import rule
 from rosc.diagnostics import Severity
@@ -29,7 +28,12 @@ def _relay(item) -> bool:
 
 
 def _own(ctx) -> dict:
-    return {a.ip: a for a in router_addresses(ctx.device) if a.iface.version == 4}
+    return ctx.shared(_own_v4)
+
+
+def _own_v4(run) -> dict:
+    """The router's IPv4 addresses by address (the last one of an address written twice)."""
+    return {a.ip: a for a in run.facts.router_addresses if a.iface.version == 4}
 
 
 def _dns_known(ctx) -> bool:
@@ -115,8 +119,12 @@ def _served_networks(ctx):
     """server name -> the IPv4 networks it serves: the subnets of its
     interface, and the /ip dhcp-server network entries inside them (for a
     relayed server, every network entry)."""
-    device = ctx.device
-    addresses = [a for a in router_addresses(device) if a.iface.version == 4]
+    return ctx.shared(_served)
+
+
+def _served(run):
+    device = run.device
+    addresses = [a for a in run.facts.router_addresses if a.iface.version == 4]
     networks = [parse_network(i.get("address")) for i in device.items(NETWORK) if not i.disabled]
     networks = [n for n in networks if n is not None and n.version == 4]
     on: dict[str, list] = {}  # interface -> its networks, in address order (one pass, not one per server)

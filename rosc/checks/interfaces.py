@@ -49,9 +49,17 @@ class BridgeVlans:
     ports: list[Item] = field(default_factory=list)
     vlans: list[Item] = field(default_factory=list)  # VLAN interfaces on the bridge
     undecidable: bool = False  # computed values, lists rosc cannot expand
+    by_vid: dict[int, list[tuple[Item, set[int], list[str], list[str]]]] = field(default_factory=dict)
+
+    def add_entry(self, entry: tuple[Item, set[int], list[str], list[str]]) -> None:
+        self.entries.append(entry)
+        for vid in entry[1]:
+            self.by_vid.setdefault(vid, []).append(entry)
 
     def carries(self, vid: int) -> list[tuple[Item, set[int], list[str], list[str]]]:
-        return [e for e in self.entries if vid in e[1]]
+        """The entries whose vlan-ids hold ``vid``, in file order (indexed: a
+        bridge may have thousands of entries and as many VLAN interfaces)."""
+        return self.by_vid.get(vid, [])
 
 
 def bridge_vlans(ctx) -> dict[str, BridgeVlans]:
@@ -76,7 +84,7 @@ def _bridges(run) -> dict[str, BridgeVlans]:
             continue
         if any(t in lists for t in tagged + untagged):
             bridge.undecidable = True
-        bridge.entries.append((item, ids, tagged, untagged))
+        bridge.add_entry((item, ids, tagged, untagged))
     for item in facts.bridge_ports:
         bridge = out.get(item.get("bridge") or "")
         if bridge is not None:
@@ -85,11 +93,10 @@ def _bridges(run) -> dict[str, BridgeVlans]:
         bridge = out.get(item.get("interface") or "")
         if bridge is not None and not item.disabled:
             bridge.vlans.append(item)
-    top = {id(s) for s in device.script.body}
-    for cmd in device.commands():  # a script may build the VLAN table or turn filtering on at run time
-        if id(cmd) not in top and cmd.menu_path in ("/interface bridge", BRIDGE_VLAN, "/interface bridge port"):
-            for bridge in out.values():
-                bridge.undecidable = True
+    # a script may build the VLAN table or turn filtering on at run time
+    if facts.commands.nested_in(("/interface bridge", BRIDGE_VLAN, "/interface bridge port")):
+        for bridge in out.values():
+            bridge.undecidable = True
     return out
 
 

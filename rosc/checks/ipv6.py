@@ -26,13 +26,14 @@ def _lan_interface(facts, name: str) -> bool:
     return facts.broadcast_kind(name) is not None and name not in facts.wan_interfaces
 
 
-def nd_state(device) -> dict[str, bool] | None:
+def nd_state(facts) -> dict[str, bool] | None:
     """interface (``all`` for the default entry) -> whether router
     advertisements are on, after the file's /ipv6 nd commands; None when a
     command rosc cannot place changes them."""
     state = {"all": True}  # RouterOS has a default entry for interface=all, enabled
-    for stmt in device.script.body:
-        if type(stmt) is not Command or stmt.verb is None or stmt.menu_path != ND:
+    index = facts.commands
+    for stmt in index.in_menu(ND):
+        if stmt.verb is None or not index.is_top(stmt):
             continue
         verb = stmt.verb.text
         if verb == "add":
@@ -90,11 +91,11 @@ def _advertises(state: dict, iface: str) -> bool:
       summary="A LAN's IPv6 /64 that hosts never learn: advertise=no, or router advertisements off there")
 def lan_prefix_not_advertised(ctx):
     device, facts = ctx.device, ctx.facts
-    state = nd_state(device)
+    state = nd_state(facts)
     stateful = {i.get("interface") for i in device.items("/ipv6 dhcp-server")
                 if not i.disabled and i.get("address-pool")}
-    judge_nd = state is not None and (defined_names(ctx).export or bool(device.items(ND)) or any(
-        c.menu_path == ND for c in device.commands()))
+    judge_nd = state is not None and (defined_names(ctx).export or bool(device.items(ND)) or bool(
+        facts.commands.in_menu(ND)))
     for item in device.items(ADDRESS):
         iface = item.get("interface")
         text = item.get("address")
@@ -141,9 +142,8 @@ def from_pool_never_filled(ctx):
         name = item.get("pool-name")
         if name and not item.disabled:
             clients[name] = item
-    top = {id(s) for s in device.script.body}
-    if any(c.menu_path in ("/ipv6 pool", "/ipv6 dhcp-client") and c.verb is not None and c.verb.text == "add"
-           for c in device.commands() if id(c) not in top):
+    if any(c.verb is not None and c.verb.text == "add"
+           for c in ctx.facts.commands.nested_in(("/ipv6 pool", "/ipv6 dhcp-client"))):
         return  # pools created by a script
     judged = defined_names(ctx).export or pools or device.items("/ipv6 dhcp-client")
     if not judged:

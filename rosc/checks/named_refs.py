@@ -144,12 +144,12 @@ def _build(run) -> NamedIndex:
     for kind, spec in NAMED_KINDS.items():
         for menu in spec.menus:
             menus_of.setdefault(menu, []).append(kind)
-    top = {id(s) for s in device.script.body}
-    for cmd in device.commands():
-        kinds = menus_of.get(cmd.menu_path)
-        if not kinds or cmd.verb is None:
+    index = run.facts.commands
+    for cmd in index.in_menus(menus_of):
+        kinds = menus_of[index.path_of(cmd)]
+        if cmd.verb is None:
             continue
-        if cmd.verb.text == "import" or id(cmd) not in top and cmd.verb.text == "add":
+        if cmd.verb.text == "import" or not index.is_top(cmd) and cmd.verb.text == "add":
             unknowable.update(kinds)  # named at run time, or by a certificate file's contents
         name = cmd.get(NAMED_KINDS[kinds[0]].name_param)
         if cmd.verb.text == "add" and name is not None and literal(name) is None:

@@ -44,7 +44,7 @@ class DefinedNames:
 
     Built once per device and shared by the REF checks (``defined_names``)."""
 
-    def __init__(self, device):
+    def __init__(self, device, facts):
         self.device = device
         self.references: list | None = None  # filled by references_of
         self.references_by_kind: dict[str, list] | None = None  # filled by references_to
@@ -69,28 +69,28 @@ class DefinedNames:
             "ppp-profile": ("/ppp profile",), "dhcp-server": ("/ip dhcp-server",),
         }
         iface_menus = set(self._interface_menus())
-        top = {id(s) for s in device.script.body}
+        index = facts.commands
         maybe: dict[str, set[str]] = {}
-        for cmd in device.commands():
-            if cmd.verb is None or cmd.verb.text not in ("add", "set"):
-                continue
-            menu = cmd.menu_path
+        for menu, commands in index.by_menu.items():  # the kind of each menu decided once
             is_iface = menu == "/interface" or menu in iface_menus or self._interface_menu(menu)
             kind = "interface" if is_iface else next((k for k, ms in menus_of_kind.items() if menu in ms), None)
             if kind is None:
                 continue
-            arg = cmd.get("name")
-            if arg is None:
-                continue
-            name = literal(arg)
-            if name is None:
-                self.unknowable.add(kind)
-                if kind == "interface":
-                    self.unknowable |= {"bridge", "wireguard"}
-            elif id(cmd) not in top or cmd.verb.text == "set":
-                # run conditionally, or a rename rosc may not have placed
-                # (`/interface set [ find default-name=ether1 ] name=wan`)
-                maybe.setdefault(kind, set()).add(name)
+            for cmd in commands:
+                if cmd.verb is None or cmd.verb.text not in ("add", "set"):
+                    continue
+                arg = cmd.get("name")
+                if arg is None:
+                    continue
+                name = literal(arg)
+                if name is None:
+                    self.unknowable.add(kind)
+                    if kind == "interface":
+                        self.unknowable |= {"bridge", "wireguard"}
+                elif not index.is_top(cmd) or cmd.verb.text == "set":
+                    # run conditionally, or a rename rosc may not have placed
+                    # (`/interface set [ find default-name=ether1 ] name=wan`)
+                    maybe.setdefault(kind, set()).add(name)
         for cmd in device.unresolved:
             if cmd.get("name") is not None:
                 menu = cmd.menu_path
@@ -192,7 +192,7 @@ def defined_names(ctx) -> DefinedNames:
 
 
 def _build_defined_names(run) -> DefinedNames:
-    return DefinedNames(run.device)
+    return DefinedNames(run.device, run.facts)
 
 
 def references_of(names: DefinedNames) -> list:
@@ -219,8 +219,9 @@ def _collect_references(names: DefinedNames):
     device = names.device
     for menu, params in REFS.items():
         for item in device.items(menu):
+            props = item.props
             for param, ref in params.items():
-                if item.arg(param) is None:
+                if param not in props:
                     continue
                 parts = _elements(item, param) if ref.many or ref.negatable else [(item.get(param), item.node(param))]
                 for text, node in parts:

@@ -8,7 +8,7 @@ import ipaddress
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from rosc.checks.addressing import Bad, parse_prefix, parse_v4, router_addresses
+from rosc.checks.addressing import Bad, parse_prefix, parse_v4
 from rosc.checks.addressing import parse_range as parse_addr_range
 from rosc.checks.registry import rule
 from rosc.diagnostics import Severity
@@ -97,7 +97,7 @@ class _Pools:
                     self.all_ranges.append(r)
         self.index = _Intervals(self.all_ranges)
         # the router's IPv4 addresses
-        self.addresses = [a for a in router_addresses(device) if a.iface.version == 4]
+        self.addresses = [a for a in facts.router_addresses if a.iface.version == 4]
         self.by_ip = {}
         for a in self.addresses:
             self.by_ip.setdefault(a.ip, a)

@@ -9,7 +9,6 @@ pool (help.mikrotik.com: PPP AAA); ``effective_remote`` follows that.
 
 from __future__ import annotations
 
-from rosc.checks.addressing import router_addresses
 from rosc.checks.names import defined_names, line_of
 from rosc.checks.registry import rule
 from rosc.diagnostics import Severity
@@ -133,7 +132,7 @@ def duplicate_remote_address(ctx):
       summary="A PPP secret or profile hands out the router's own address, or its local-address, as remote-address")
 def remote_address_is_router_address(ctx):
     device = ctx.device
-    own = {a.ip: a for a in router_addresses(device)}
+    own = {a.ip: a for a in ctx.facts.router_addresses}
     for menu in (SECRET, PROFILE):
         for item in device.items(menu):
             remote = parse_ip(item.get("remote-address"))

@@ -168,23 +168,28 @@ def empty_address_list(ctx):
     for family, pairs in LIST_FILLERS.items():
         for menu, param in pairs:
             fill_params.setdefault(menu, []).append((family, param))
-    for cmd in device.commands():  # script blocks count too: lists are often filled at run time
-        if cmd.verb is None:
-            continue
-        for family, param in fill_params.get(cmd.menu_path, ()):
-            arg = cmd.get(param)
-            if arg is None:
+    index = ctx.facts.commands
+    for menu, pairs in fill_params.items():  # script blocks count too: lists are often filled at run time
+        for cmd, names in index.named_in_menu(menu):
+            if cmd.verb is None:
                 continue
-            value = literal(arg)
-            if value is None:
-                computed[family] = True
-            else:
-                filled[family].update(v for v in value.split(",") if v)
+            for family, param in pairs:
+                if param not in names:
+                    continue
+                arg = cmd.get(param)
+                value = literal(arg)
+                if value is None:
+                    computed[family] = True
+                else:
+                    filled[family].update(v for v in value.split(",") if v)
     for menu in FIREWALLS:
         family = 6 if menu.startswith("/ipv6") else 4
         if computed[family]:
             continue
         for item in device.items(menu):
+            props = item.props
+            if "src-address-list" not in props and "dst-address-list" not in props and not item.defaults:
+                continue  # (most rules)
             for param in ("src-address-list", "dst-address-list"):
                 text = item.get(param)
                 if not text:

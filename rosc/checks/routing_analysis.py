@@ -89,7 +89,7 @@ def analyse(ctx) -> Analysis:
 def _analyse(run) -> Analysis:
     device, facts = run.device, run.facts
     routes = [r for r in facts.routes if r.dst.version == 4] + _point_to_point(facts) + _ipv6_routes(device, facts)
-    scripted = _scripted_routes(device)
+    scripted = _scripted_routes(device, facts)
     routes = [r for r in routes if r.kind != "static" or not (_computed(r) or id(r.item) in scripted)]
     results = resolve_routes(
         routes, facts.interface_exists, version=facts.routeros_major,
@@ -116,19 +116,19 @@ def _computed(route: RouteFact) -> bool:
     )
 
 
-def _scripted_routes(device: Device) -> set[int]:
+def _scripted_routes(device: Device, facts: Facts) -> set[int]:
     """Route items whose gateway, destination or scopes a script of the file
     sets at run time (a PPP profile's ``on-up``, a scheduler, a netwatch
     script: ``/ip route set [ find comment=ISP1 ] gateway=$gw``): rosc cannot
     know their values, so it leaves them out.  A selection it cannot decide
     covers every route of the menu."""
-    top = {id(s) for s in device.script.body}
     out: set[int] = set()
-    for cmd in device.commands():
-        if id(cmd) in top or cmd.verb is None or cmd.verb.text != "set":
+    index = facts.commands
+    for cmd in index.nested_in(("/ip route", "/ipv6 route")):
+        if cmd.verb is None or cmd.verb.text != "set":
             continue
-        menu = cmd.menu_path
-        if menu not in ("/ip route", "/ipv6 route") or not any(cmd.get(n) is not None for n in ROUTE_ARGS):
+        menu = index.path_of(cmd)
+        if not any(cmd.get(n) is not None for n in ROUTE_ARGS):
             continue
         wanted = _find_selector(cmd)
         for item in device.items(menu):

@@ -147,17 +147,15 @@ DYNAMIC_TABLES = (
 )
 
 
-def _table_users(device):
+def _table_users(device, facts):
     """(marks, steered, undecidable): table → the first mangle rule marking
     for it; tables routing rules or VRFs send traffic to; whether a script or
     a computed value could mark for any table."""
     marks: dict[str, object] = {}
     steered: set[str] = set()
     undecidable = False
-    top = {id(s) for s in device.script.body}
-    for cmd in device.commands():
-        if id(cmd) not in top and cmd.menu_path in MANGLES + RULE_MENUS and cmd.verb is not None:
-            undecidable = True
+    if any(cmd.verb is not None for cmd in facts.commands.nested_in(MANGLES + RULE_MENUS)):
+        undecidable = True
     for menu in MANGLES:
         for item in device.items(menu):
             if item.get("action") != "mark-routing" or item.disabled:
@@ -195,7 +193,7 @@ def _filled(device) -> set[str]:
 def routing_table_one_side(ctx):
     analysis = analyse(ctx)
     device = ctx.device
-    marks, steered, undecidable = _table_users(device)
+    marks, steered, undecidable = _table_users(device, ctx.facts)
     tables: dict[str, RouteFact] = {}
     for route in sorted((r for r in analysis.routes if r.kind == "static"), key=route_start):
         tables.setdefault(route.table, route)

@@ -18,6 +18,13 @@ from rosc.syntax.tree import Arg, Block, Comment, Concat, Expression, Substituti
 _ARITY = {"local": 2, "global": 2, "set": 2, "put": 1, "log": 2, "delay": 1, "error": 1, "return": 1}
 
 
+# Where the findings below can be (a `#` word after a blank, a lone `=`, a `#` and a backslash on one line):
+# the commands around a match, found in the source text, instead of a visit of every argument.
+_HASH_WORD = (" #", "\t#")
+_LONE_EQUALS = (" =", "\t=", "\n=", "\r=")
+_COMMENT_BACKSLASH = re.compile(r"#[^\n]*\\")
+
+
 def _positional_after(cmd, index: int) -> bool:
     return any(type(a) is not Arg for a in cmd.args[index + 1 :])
 
@@ -28,7 +35,7 @@ def _positional_after(cmd, index: int) -> bool:
 )
 def comment_after_command(ctx):
     text = ctx.source.text
-    for cmd in ctx.device.commands():
+    for cmd in ctx.facts.commands.around(text, _HASH_WORD):
         if cmd.verb is None and not cmd.args:
             continue
         positional = [a for a in cmd.args if type(a) is not Arg]
@@ -60,6 +67,8 @@ def comment_after_command(ctx):
 )
 def comment_not_continued(ctx):
     text = ctx.source.text
+    if _COMMENT_BACKSLASH.search(text) is None:
+        return  # no comment of the file's own text ends in a backslash
     for node in _comments(ctx.device.script.body):
         if not node.text.rstrip().endswith("\\") or text[node.start : node.end] != node.text:
             continue  # (comments of scripts inside strings have their own text)
@@ -88,7 +97,7 @@ def comment_not_continued(ctx):
 )
 def space_around_equals(ctx):
     text = ctx.source.text
-    for cmd in ctx.device.commands():
+    for cmd in ctx.facts.commands.around(text, _LONE_EQUALS):
         args = cmd.args
         for i in range(1, len(args) - 1):
             eq = args[i]

@@ -104,10 +104,9 @@ def weak_password(ctx):
                 yield _weak(ctx, item.node("password"), kind, name, problem)
         # `set admin password=...`, `set [find name=admin] password=...` on
         # users the file never adds (the built-in admin).
-        for stmt in ctx.device.script.body:
-            if type(stmt) is not Command or stmt.verb is None or stmt.verb.text != "set":
-                continue
-            if stmt.menu_path != menu:
+        index = ctx.facts.commands
+        for stmt in index.in_menu(menu):
+            if stmt.verb is None or stmt.verb.text != "set" or not index.is_top(stmt):
                 continue
             arg = stmt.get("password")
             password = literal(arg)
@@ -361,12 +360,14 @@ class ServiceState:
     address: str | None  # None: computed by the script
 
 
-def _service_states(device) -> dict[str, ServiceState]:
-    """The eight services after the file's `/ip service` commands."""
+def _service_states(device, index=None) -> dict[str, ServiceState]:
+    """The eight services after the file's `/ip service` commands (``index``,
+    the run's ``CommandIndex``, finds them without a walk of the file)."""
     states = {
         name: ServiceState(name in DISABLED_BY_DEFAULT, port, "") for name, port in SERVICES.items()
     }
-    for stmt in device.script.body:
+    body = device.script.body if index is None else [c for c in index.in_menu("/ip service") if index.is_top(c)]
+    for stmt in body:
         if type(stmt) is not Command or stmt.verb is None or stmt.menu_path != "/ip service":
             continue
         verb = stmt.verb.text
@@ -442,7 +443,7 @@ def services_open_to_wan(ctx):
     if not facts.wan_interfaces:
         return
     firewall = Firewall(ctx.device, facts)
-    states = _service_states(ctx.device)
+    states = _service_states(ctx.device, ctx.facts.commands)
     groups: dict[tuple[str, ...], list[str]] = {}
     wan = _wan_nodes(ctx.device, facts)
     for iface in wan:

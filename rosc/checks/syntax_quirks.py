@@ -21,9 +21,17 @@ _QUERY_WORDS = frozenset({"where", "and", "or", "not", "&&", "||", "!"})
     summary="The same parameter given twice in one command",
 )
 def duplicate_argument(ctx):
-    for cmd in ctx.device.commands():
+    index = ctx.facts.commands
+    repeats: dict[int, bool] = {}  # id(argument names) -> whether a name repeats, decided once per distinct tuple
+    for cmd, names in zip(index.all, index.arg_names()):
         verb = cmd.verb
         if verb is None or verb.text.startswith(":") or verb.text in _QUERY_VERBS:
+            continue
+        repeated = repeats.get(id(names))
+        if repeated is None:
+            named = [n for n in names if n is not None]
+            repeated = repeats[id(names)] = len(set(named)) < len(named)
+        if not repeated:
             continue
         if any(type(a) is Word and a.text in _QUERY_WORDS for a in cmd.args):
             continue

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from rosc.checks.registry import rule
 from rosc.diagnostics import Severity
-from rosc.model.device import literal
 from rosc.model.list_values import TextSpan as _Span
-from rosc.syntax.tree import Arg, Command
+from rosc.syntax.tree import Arg, Command, String, Word
 from rosc.vocabulary.tree import load
 from rosc.vocabulary.versions import Absence, Life, absence
 
@@ -40,9 +39,31 @@ class ArgUse:
     candidates: tuple[str, ...] = ()
 
 
+@dataclass(slots=True, eq=False)
+class Shape:
+    """What rosc made of the argument names of every command written with the
+    same menu, verb and names in the same order (most commands of an export
+    share a few shapes): resolved once per shape, not once per argument."""
+
+    menu: object  # rosc.vocabulary.menus.Menu
+    words: tuple[str, ...]  # ``Command.menu`` of its commands
+    uses: tuple[tuple[int, str, object, str, tuple[str, ...]], ...]  # (index in cmd.args, name, param, how, candidates)
+    hows: frozenset[str]  # the ``how`` of its uses
+    first: Command | None = None  # its first command
+
+
 @dataclass(slots=True)
 class NameUses:
-    args: list[ArgUse] = field(default_factory=list)
+    commands: list[tuple[Command, Shape]] = field(default_factory=list)  # every add/set of a known menu, in order
+    shapes: list[Shape] = field(default_factory=list)  # in the order of their first command
+
+    def of_how(self, how: str):
+        """The uses resolved ``how`` ("unknown", "abbreviation"...), in file order."""
+        for cmd, shape in self.commands:
+            if how in shape.hows:
+                for index, name, param, found, candidates in shape.uses:
+                    if found == how:
+                        yield ArgUse(cmd, shape.menu, cmd.args[index], name, param, found, candidates)
 
 
 def _known(vocab) -> tuple[int, int]:
@@ -60,39 +81,55 @@ def name_uses(run) -> NameUses:
     target = run.target
     known = _known(vocab)
     out = NameUses()
-    append = out.args.append
+    append = out.commands.append
     tables: dict[tuple, tuple] = {}  # (menu path, verb) -> (menu, parameter table, resolved names)
-    for cmd in run.device.commands():
+    shapes: dict[tuple, Shape | None] = {}  # (menu, verb, argument names) -> its Shape (None: unknown menu)
+    index = run.facts.commands
+    for cmd, arg_names in zip(index.all, index.arg_names()):
         verb = cmd.verb
         if verb is None or verb.text not in _SETTERS:
             continue
-        key = (cmd.menu, verb.text)
-        found = tables.get(key)
-        if found is None:
-            menu = vocab.menu(cmd.menu)
-            if menu is not None:
-                spec = menu.command(verb.text)
-                found = (menu, spec.params if spec is not None and spec.params else menu.params, {})
-            else:
-                found = (None, None, None)
-            tables[key] = found
-        menu, table, resolved = found
-        if menu is None:
-            continue
-        prefix = ""
-        for arg in cmd.args:
-            if type(arg) is not Arg:
-                continue
-            name = arg.name
-            if name.startswith(".") and prefix:
-                name = prefix + name
-            elif "." in name.strip("."):
-                prefix = name.split(".", 1)[0]
-            how = resolved.get(name)
-            if how is None:
-                how = resolved[name] = _resolve_name(vocab, menu, table, name, target, known)
-            append(ArgUse(cmd, menu, arg, how[0], how[1], how[2], how[3]))
+        key = (cmd.menu, verb.text, arg_names)
+        try:
+            shape = shapes[key]
+        except KeyError:
+            shape = shapes[key] = _shape(vocab, tables, key, target, known)
+            if shape is not None:
+                shape.first = cmd
+                out.shapes.append(shape)
+        if shape is not None:
+            append((cmd, shape))
     return out
+
+
+def _shape(vocab, tables: dict, key: tuple, target, known) -> Shape | None:
+    menu_words, verb, names = key
+    found = tables.get((menu_words, verb))
+    if found is None:
+        menu = vocab.menu(menu_words)
+        if menu is not None:
+            spec = menu.command(verb)
+            found = (menu, spec.params if spec is not None and spec.params else menu.params, {})
+        else:
+            found = (None, None, None)
+        tables[(menu_words, verb)] = found
+    menu, table, resolved = found
+    if menu is None:
+        return None
+    uses = []
+    prefix = ""
+    for index, name in enumerate(names):
+        if name is None:
+            continue
+        if name.startswith(".") and prefix:
+            name = prefix + name
+        elif "." in name.strip("."):
+            prefix = name.split(".", 1)[0]
+        how = resolved.get(name)
+        if how is None:
+            how = resolved[name] = _resolve_name(vocab, menu, table, name, target, known)
+        uses.append((index, how[0], how[1], how[2], how[3]))
+    return Shape(menu, menu_words, tuple(uses), frozenset(u[3] for u in uses))
 
 
 def _resolve_name(vocab, menu, table, name: str, target, known) -> tuple:
@@ -138,16 +175,13 @@ def _coverage_notes(ctx) -> list[str]:
       summary="A menu RouterOS does not have")
 def unknown_menu(ctx):
     vocab = load()
-    seen: set[str] = set()
-    for cmd in ctx.device.commands():
-        if not cmd.menu or not (cmd.absolute or cmd.path) or vocab.menu(cmd.menu) is not None:
+    for path, commands in ctx.facts.commands.by_menu.items():  # one menu (one ``cmd.menu``) per path
+        if not commands[0].menu or vocab.menu(commands[0].menu) is not None:
             continue
-        if any(a.full is None for a in cmd.abbreviations):
-            continue  # an ambiguous abbreviation: VOC006 says which names it could be
-        path = cmd.menu_path
-        if path in seen:
+        cmd = next((c for c in commands if (c.absolute or c.path) and all(a.full is not None for a in c.abbreviations)),
+                   None)  # (an ambiguous abbreviation: VOC006 says which names it could be)
+        if cmd is None:
             continue
-        seen.add(path)
         hint = vocab.suggest_menu(path)
         yield ctx.finding(
             _menu_span(cmd),
@@ -160,8 +194,8 @@ def unknown_menu(ctx):
 @rule("VOC002", "unknown-parameter", area="vocabulary", severity=Severity.WARNING, local=True,
       summary="A parameter the menu does not have")
 def unknown_parameter(ctx):
-    for use in ctx.shared(name_uses).args:
-        if use.how != "unknown" or use.arg.name.startswith("."):
+    for use in ctx.shared(name_uses).of_how("unknown"):
+        if use.arg.name.startswith("."):
             continue
         span = _Span(use.arg.start, use.arg.key_end)
         prop = use.menu.item_property(use.name)
@@ -183,26 +217,41 @@ def unknown_parameter(ctx):
       summary="A value of the wrong type for its parameter")
 def invalid_value(ctx):
     checked: dict[int, bool] = {}  # id(param) -> whether VOC003 checks its values
+    typed: dict[int, tuple] = {}  # id(shape) -> its uses whose values VOC003 checks
     problems: dict[tuple[int, str], str | None] = {}  # (id(param), value) -> the problem, typed once per value
-    for use in ctx.shared(name_uses).args:
-        param, arg = use.param, use.arg
-        if param is None or arg.value is None:
+    for cmd, shape in ctx.shared(name_uses).commands:
+        uses = typed.get(id(shape))
+        if uses is None:
+            uses = typed[id(shape)] = tuple(u for u in shape.uses if u[2] is not None and _checked(checked, u[2]))
+        if not uses:
             continue
-        wanted = checked.get(id(param))
-        if wanted is None:
-            wanted = checked[id(param)] = _value_checked(param)
-        if not wanted:
-            continue
-        value = literal(arg)
-        if value is None or value == "":
-            continue
-        key = (id(param), value)
-        problem = problems.get(key, _UNTYPED)
-        if problem is _UNTYPED:  # most values of an export are unique: no exception per value
-            problem = problems[key] = param.check(value)
-        if problem:
-            whose = "" if param.typed_by == "overlay" else " (RouterOS's own type)"
-            yield ctx.finding(arg.value, f"`{arg.name}=`: {problem}", notes=[f"`{use.name}` takes {param.type_text}{whose}"])
+        args = cmd.args
+        for index, name, param, _how, _candidates in uses:
+            arg = args[index]
+            node = arg.value
+            kind = type(node)  # literal(arg), inline: this loop sees most arguments of the file
+            if kind is Word:
+                value = node.text
+            elif kind is String and not node.interpolated:
+                value = node.value
+            else:
+                continue
+            if value == "":
+                continue
+            key = (id(param), value)
+            problem = problems.get(key, _UNTYPED)
+            if problem is _UNTYPED:  # most values of an export are unique: no exception per value
+                problem = problems[key] = param.check(value)
+            if problem:
+                whose = "" if param.typed_by == "overlay" else " (RouterOS's own type)"
+                yield ctx.finding(arg.value, f"`{arg.name}=`: {problem}", notes=[f"`{name}` takes {param.type_text}{whose}"])
+
+
+def _checked(checked: dict, param) -> bool:
+    wanted = checked.get(id(param))
+    if wanted is None:
+        wanted = checked[id(param)] = _value_checked(param)
+    return wanted
 
 
 def _value_checked(param) -> bool:
@@ -261,17 +310,42 @@ def _version_findings(ctx) -> list[_Report]:
             if report_key is not None:
                 add(report_key, cmd.verb if what == "command" else _menu_span(cmd), message, fix)
     uses: dict[tuple, tuple | None] = {}
-    for use in ctx.shared(name_uses).args:
-        if use.param is None or use.cmd.menu in absent_menus:
+    names = ctx.shared(name_uses)
+    reported: dict[int, tuple] = {}  # id(shape) -> (index in cmd.args, verdict) of its uses VOC004 reports
+    for shape in names.shapes:  # in the order of their first command: each verdict is the first use's
+        if shape.words in absent_menus:
             continue
-        where = (use.menu.path, use.param.name, use.how == "alias")
-        try:
-            found = uses[where]
-        except KeyError:
-            found = uses[where] = _param_verdict(ctx, use, where, gone_of)
-        if found is not None:
-            add(found[0], _Span(use.arg.start, use.arg.key_end), found[1], found[2])
+        found_here = []
+        for index, name, param, how, candidates in shape.uses:
+            if param is None:
+                continue
+            where = (shape.menu.path, param.name, how == "alias")
+            try:
+                found = uses[where]
+            except KeyError:
+                found = uses[where] = _param_verdict(ctx, _first_use(shape, index), where, gone_of)
+            if found is not None:
+                found_here.append((index, found))
+        if found_here:
+            reported[id(shape)] = tuple(found_here)
+    if reported:
+        for cmd, shape in names.commands:
+            found_here = reported.get(id(shape))
+            if found_here is None or cmd.menu in absent_menus:
+                continue
+            for index, found in found_here:
+                arg = cmd.args[index]
+                add(found[0], _Span(arg.start, arg.key_end), found[1], found[2])
     return list(reports.values())
+
+
+def _first_use(shape: Shape, index: int) -> ArgUse:
+    """The ArgUse of argument ``index`` of the first command of ``shape``."""
+    cmd = shape.first
+    for i, name, param, how, candidates in shape.uses:
+        if i == index:
+            return ArgUse(cmd, shape.menu, cmd.args[index], name, param, how, candidates)
+    raise ValueError(index)
 
 
 def _menu_verdict(ctx, vocab, cmd: Command, verb: str | None, gone_of) -> tuple | None:
@@ -353,6 +427,8 @@ def _ambiguous_in_target(ctx, abbreviation) -> tuple[str, ...]:
       summary="A menu, command or parameter written as an abbreviation")
 def abbreviated_name(ctx):
     for cmd in ctx.device.commands():
+        if not cmd.abbreviations:
+            continue
         if any(_ambiguous_in_target(ctx, a) for a in cmd.abbreviations):
             continue  # VOC006 reports the command
         short = [a for a in cmd.abbreviations if a.full is not None]
@@ -370,7 +446,7 @@ def abbreviated_name(ctx):
                    "can make the same prefix ambiguous"],
             fix=f"write `{full}`",
         )
-    for use in ctx.shared(name_uses).args:
+    for use in ctx.shared(name_uses).of_how("abbreviation"):
         if use.how == "abbreviation":
             yield ctx.finding(
                 _Span(use.arg.start, use.arg.key_end),
@@ -394,7 +470,7 @@ def ambiguous_abbreviation(ctx):
                            "(and the words after it do not decide)"],
                     fix="write the full name",
                 )
-    for use in ctx.shared(name_uses).args:
+    for use in ctx.shared(name_uses).of_how("ambiguous"):
         if use.how == "ambiguous":
             yield ctx.finding(
                 _Span(use.arg.start, use.arg.key_end),

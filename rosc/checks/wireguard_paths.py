@@ -8,7 +8,6 @@ help.mikrotik.com: WireGuard.
 
 from __future__ import annotations
 
-from rosc.checks.addressing import router_addresses
 from rosc.checks.names import line_of
 from rosc.checks.registry import rule
 from rosc.checks.routing_analysis import analyse
@@ -159,7 +158,7 @@ def tunnel_mtu_too_large(ctx):
 @rule("WG008", "endpoint-is-own-address", area="wireguard", severity=Severity.ERROR,
       summary="A WireGuard peer whose endpoint address is one of the router's own addresses")
 def endpoint_is_own_address(ctx):
-    own = {a.ip: a for a in router_addresses(ctx.device)}
+    own = {a.ip: a for a in ctx.facts.router_addresses}
     if not own:
         return
     for peer in ctx.device.items(PEERS):

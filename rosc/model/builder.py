@@ -39,15 +39,18 @@ def build_device(result: ParseResult, indexed: bool = True) -> Device:
     device = Device(result.source.path, result.source, result.script)
     device.syntax_errors = [(d.span.offset, d.span.end) for d in result.diagnostics if d.severity >= Severity.ERROR]
     build = _Build(device, indexed)
+    paths: dict[tuple[str, ...], str] = {}  # Command.menu -> its path, joined once per menu
     for stmt in result.script.body:
         if type(stmt) is not Command or stmt.verb is None:
             continue
         verb = stmt.verb.text
         if verb.startswith(":"):
             continue
-        menu = stmt.menu_path
+        menu = paths.get(stmt.menu)
+        if menu is None:
+            menu = paths[stmt.menu] = stmt.menu_path
         if verb in ADDING:
-            build.menu(menu).add(Item(menu, _named(stmt), stmt, [stmt]))
+            build.menu(menu).add(Item(menu, {a.name: a for a in stmt.args if type(a) is Arg}, stmt, [stmt]))
         elif verb in SETTING:
             build.set(menu, stmt)
         elif verb in REMOVING:

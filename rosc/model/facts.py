@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rosc.model.command_index import CommandIndex
 from rosc.model.device import Device, Item
 
 # Menus whose items are interfaces, by the kind of interface.
@@ -153,9 +154,19 @@ def static_route(item: Item, dst) -> RouteFact:
     )
 
 
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+# A dotted quad without leading zeros and an optional /0../32: what ``ip_interface`` accepts as IPv4 (it also
+# takes leading zeros in the length, /024, left to it).
+_PLAIN_V4_INTERFACE = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/(3[0-2]|[12]?[0-9]))?\Z")
+
+
 def parse_ip(text: str | None):
     if not text:
         return None
+    m = _PLAIN_V4_INTERFACE.match(text)
+    if m is not None and m.group(5) is None:  # a dotted quad: from its number (the same address)
+        a, b, c, d, _length = m.groups()
+        return ipaddress.IPv4Address((int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d))
     try:
         return ipaddress.ip_address(text)
     except ValueError:
@@ -165,6 +176,12 @@ def parse_ip(text: str | None):
 def parse_interface(text: str | None):
     if not text:
         return None
+    m = _PLAIN_V4_INTERFACE.match(text)
+    if m is not None:  # the common case, without ipaddress's string parsing (same value)
+        a, b, c, d, length = m.groups()
+        return ipaddress.IPv4Interface(
+            ((int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d), int(length) if length is not None else 32)
+        )
     try:
         return ipaddress.ip_interface(text)
     except ValueError:
@@ -175,6 +192,13 @@ def parse_network(text: str | None):
     """A network, host bits allowed (``10.0.0.1/24`` → ``10.0.0.0/24``)."""
     if not text:
         return None
+    m = _PLAIN_V4_INTERFACE.match(text)
+    if m is not None:
+        a, b, c, d, length = m.groups()
+        return ipaddress.IPv4Network(
+            ((int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d), int(length) if length is not None else 32),
+            strict=False,
+        )
     try:
         return ipaddress.ip_network(text, strict=False)
     except ValueError:
@@ -211,6 +235,12 @@ class Facts:
 
     def __init__(self, device: Device):
         self.device = device
+        self._netmask_items = 0  # addresses written address= netmask= (set by router_addresses)
+
+    @cached_property
+    def commands(self) -> CommandIndex:
+        """Every command of the file by menu, and which ones a script runs."""
+        return CommandIndex(self.device.commands(), self.device.script.body)
 
     @cached_property
     def interfaces(self) -> dict[str, InterfaceDef]:
@@ -299,6 +329,11 @@ class Facts:
 
     @cached_property
     def addresses(self) -> list[AddressFact]:
+        """The enabled addresses of ``/ip address`` and ``/ipv6 address``
+        (``address=`` as written: without a length, a /32)."""
+        router = self.router_addresses
+        if not self._netmask_items:  # then the same facts as router_addresses: parsed once
+            return list(router)
         out = []
         for menu in ("/ip address", "/ipv6 address"):
             for item in self.device.items(menu):
@@ -308,6 +343,27 @@ class Facts:
                 interface = item.get("interface")
                 if iface is not None and interface:
                     out.append(AddressFact(interface, iface, item))
+        return out
+
+    @cached_property
+    def router_addresses(self) -> list[AddressFact]:
+        """Like ``addresses``, but also reading the older ``address=192.168.0.1
+        netmask=255.255.255.0`` form: the router's own addresses."""
+        out = []
+        netmask_items = 0
+        for menu in ("/ip address", "/ipv6 address"):
+            for item in self.device.items(menu):
+                text, interface = item.get("address"), item.get("interface")
+                if item.disabled or not text or not interface:
+                    continue
+                netmask = item.get("netmask")
+                if netmask and "/" not in text:
+                    text = f"{text}/{netmask}"
+                    netmask_items += 1
+                iface = parse_interface(text)
+                if iface is not None:
+                    out.append(AddressFact(interface, iface, item))
+        self._netmask_items = netmask_items
         return out
 
     @cached_property
