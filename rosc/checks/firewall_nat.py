@@ -13,7 +13,7 @@ import ipaddress
 from bisect import bisect_right
 
 from rosc.checks.firewall_lookup import (
-    address_set, lan_networks, lan_networks_of_run, line_of, rules, uplinks, uplinks_of_run,
+    address_set, lan_index, lan_networks, lan_networks_of_run, line_of, rules, uplinks, uplinks_of_run,
 )
 from rosc.checks.firewall_probe import Packet, ports_of, walk
 from rosc.checks.registry import rule
@@ -161,9 +161,8 @@ def dst_nat_to_unknown_network(ctx):
         if got is None or got[0] != 4:
             continue
         first = ipaddress.IPv4Address(got[1])
-        if first in own or first.is_loopback or analysis.runtime_reachable(first):
-            continue
-        if known.overlaps(int(first), int(first)):
+        # the bisection first: runtime_reachable reads every PPP pool and peer, once per forward
+        if known.overlaps(got[1], got[1]) or first in own or first.is_loopback or analysis.runtime_reachable(first):
             continue
         yield ctx.finding(
             item.node("to-addresses"),
@@ -193,10 +192,8 @@ def _probe_interfaces(ctx, item) -> list[str]:
 
 
 def _interface_of(lans, address) -> str | None:
-    for net, iface in lans:
-        if address in net:
-            return iface
-    return None
+    found = lans.first(address)
+    return found[1] if found is not None else None
 
 
 def _first_port(item) -> int | None:
@@ -218,7 +215,7 @@ def port_forward_dropped(ctx):
     if not forwards or not table.decidable or not table.chains.get("forward"):
         return
     unmarked = _unmarked(ctx)
-    lans = lan_networks(ctx)
+    lans = lan_index(ctx)
     for item in forwards:
         target = parse_ip(item.get("to-addresses"))
         if target is None or target.version != 4:
@@ -263,12 +260,12 @@ def hairpin_nat_missing(ctx):
         return
     own = {a.ip for a in ctx.facts.addresses}
     unmarked = _unmarked(ctx)
-    lans = lan_networks(ctx)
+    lans = lan_index(ctx)
     for item in forwards:
         target = parse_ip(item.get("to-addresses"))
         if target is None or target.version != 4:
             continue
-        lan = next(((net, i) for net, i in lans if target in net), None)
+        lan = lans.first(target)
         if lan is None:
             continue
         net, iface = lan

@@ -15,6 +15,10 @@ The key is the matcher whose bucket holds the fewest rules so far (ties:
 the narrowest block for its width), so a matcher many rules share (one
 uplink interface, one port range) does not gather them all in one bucket.
 
+* an opaque constraint (a connection mark, an interface list whose
+  members are not known...) under itself: a rule covers another only when
+  each of its opaque constraints is one of the other's.
+
 A rule with no such matcher goes to a short list every lookup reads.  Each
 candidate is then checked exactly with ``Rule.covers``.  ``epoch`` counts
 the rules that may change marks or address lists (``Rule.mutating``): a
@@ -50,6 +54,7 @@ class CoverIndex:
         self.family = family
         self._ranges: dict[tuple, list[Rule]] = {}
         self._names: dict[tuple, list[Rule]] = {}
+        self._opaque: dict[tuple, list[Rule]] = {}  # (dimension, opaque constraint) -> rules
         self._general: list[Rule] = []
         self._epoch: dict[int, int] = {}
         self._sizes: dict[str, set[int]] = {}  # dimension -> the block lengths filed under it
@@ -61,7 +66,7 @@ class CoverIndex:
         if rule.undecidable:
             return  # covers nothing
         self._epoch[id(rule)] = epoch
-        options = []  # (bucket size now, -selectivity, kind, dim, key)
+        options = []  # (bucket size now, -selectivity, kind, tie-break, key)
         for dim, bits in RANGE_DIMS:
             constraint = rule.space.get(dim)
             if constraint is None or constraint.opaque or type(constraint.known) is not Ranges:
@@ -70,21 +75,27 @@ class CoverIndex:
             block = _block(constraint.known, width)
             if block is not None and block[0] > 0:
                 key = (dim, *block)
-                options.append((len(self._ranges.get(key, ())), -block[0] / width, "range", key))
+                options.append((len(self._ranges.get(key, ())), -block[0] / width, "range", len(options), key))
         for dim in NAME_DIMS:
             constraint = rule.space.get(dim)
             if constraint is None or constraint.opaque or type(constraint.known) is not Names or constraint.known.co:
                 continue
             if constraint.known.names:
                 size = max(len(self._names.get((dim, n), ())) for n in constraint.known.names)
-                options.append((size, -1.0, "names", (dim, tuple(sorted(constraint.known.names)))))
+                options.append((size, -1.0, "names", len(options), (dim, tuple(sorted(constraint.known.names)))))
+        for dim, constraint in rule.space.items():
+            for opaque in constraint.opaque:
+                key = (dim, opaque)
+                options.append((len(self._opaque.get(key, ())), -1.0, "opaque", len(options), key))
         if not options:
             self._general.append(rule)
             return
-        _size, _score, kind, key = min(options)
+        _size, _score, kind, _n, key = min(options)
         if kind == "range":
             self._ranges.setdefault(key, []).append(rule)
             self._sizes.setdefault(key[0], set()).add(key[1])
+        elif kind == "opaque":
+            self._opaque.setdefault(key, []).append(rule)
         else:
             for name in key[1]:
                 self._names.setdefault((key[0], name), []).append(rule)
@@ -117,5 +128,11 @@ class CoverIndex:
             for candidate in self._names.get((dim, min(known.names)), ()):
                 if id(candidate) not in found and candidate.covers(rule):
                     found[id(candidate)] = candidate
+        if self._opaque:
+            for dim, constraint in rule.space.items():
+                for opaque in constraint.opaque:
+                    for candidate in self._opaque.get((dim, opaque), ()):
+                        if id(candidate) not in found and candidate.covers(rule):
+                            found[id(candidate)] = candidate
         return sorted((r for r in found.values() if not r.mutable or self._epoch[id(r)] == epoch),
                       key=lambda r: r.index)
