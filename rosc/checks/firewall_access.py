@@ -16,8 +16,6 @@ only a certain verdict: a rule rosc cannot decide keeps them silent.
 
 from __future__ import annotations
 
-
-
 from rosc.checks.firewall import _family
 from rosc.checks.registry import rule
 from rosc.checks.security import _service_states

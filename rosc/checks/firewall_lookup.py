@@ -176,8 +176,11 @@ def _firewall(run) -> Firewall:
                 continue
             if item.arg("place-before") is not None:
                 table.decidable = False
-            if any(literal(arg) is None for arg in item.props.values()):
-                table.computed = True
+            if not table.computed:
+                for arg in item.props.values():
+                    if literal(arg) is None:
+                        table.computed = True
+                        break
             chain = item.get("chain")
             if chain is None:
                 table.decidable = False
@@ -206,7 +209,7 @@ def _scripted_menus(device: Device) -> set[str]:
     ``:foreach``) changes: their rules at run time are not the file's."""
     top = {id(s) for s in device.script.body}
     out: set[str] = set()
-    for cmd in device.script.commands():
+    for cmd in device.commands():  # the walk every check shares
         if id(cmd) in top or cmd.verb is None:
             continue
         if cmd.verb.text in ("add", "set", "remove", "enable", "disable", "move", "edit"):

@@ -9,15 +9,15 @@ under one key of its most selective matcher:
   the other's block, so a rule is looked up under its block's supernets
   only, of the lengths some rule was filed under;
 * a finite set of interfaces under each of its names: a rule that covers
-  another holds every one of the other's names, so one name is enough.
-
-The key is the matcher whose bucket holds the fewest rules so far (ties:
-the narrowest block for its width), so a matcher many rules share (one
-uplink interface, one port range) does not gather them all in one bucket.
-
+  another holds every one of the other's names, so one name is enough;
 * an opaque constraint (a connection mark, an interface list whose
   members are not known...) under itself: a rule covers another only when
   each of its opaque constraints is one of the other's.
+
+The key is the matcher whose bucket costs least: the rules it holds so far
+times how broad the key is (a wide block, a protocol, which many later
+lookups read), so a matcher many rules share (one uplink interface, one
+port range, tcp) does not gather them all in one bucket.
 
 A rule with no such matcher goes to a short list every lookup reads.  Each
 candidate is then checked exactly with ``Rule.covers``.  ``epoch`` counts
@@ -33,6 +33,10 @@ from rosc.model.firewall.sets import Names, Ranges
 # (dimension, bits) in the order a rule's key is chosen: the most selective first.
 RANGE_DIMS = (("src", None), ("dst", None), ("dport", 16), ("sport", 16), ("proto", 8))
 NAME_DIMS = ("in", "out")
+# How broad a key is, beside an address or port block's (1 for a single value, up to 4 for everything):
+PROTO_WEIGHT = 4.0  # few protocols: rules of one protocol are many
+NAME_WEIGHT = 1.5
+OPAQUE_WEIGHT = 2.0
 _BITS = {4: 32, 6: 128}
 
 
@@ -58,39 +62,59 @@ class CoverIndex:
         self._general: list[Rule] = []
         self._epoch: dict[int, int] = {}
         self._sizes: dict[str, set[int]] = {}  # dimension -> the block lengths filed under it
+        self._width = _BITS[family]  # of an address
+        self._last: tuple[Rule, dict] | None = None  # the last rule's blocks
 
-    def _bits(self, dim: str, bits: int | None) -> int:
-        return bits if bits is not None else _BITS[self.family]
+    def _blocks(self, rule: Rule) -> dict[str, tuple[int, int]]:
+        """The rule's block per range dimension it constrains (computed once:
+        ``covering`` then ``add`` ask for the same rule)."""
+        if self._last is not None and self._last[0] is rule:
+            return self._last[1]
+        out = {}
+        space = rule.space
+        for dim, bits in RANGE_DIMS:
+            constraint = space.get(dim)
+            if constraint is None or type(constraint.known) is not Ranges:
+                continue
+            block = _block(constraint.known, bits if bits is not None else self._width)
+            if block is not None:
+                out[dim] = block
+        self._last = (rule, out)
+        return out
 
     def add(self, rule: Rule, epoch: int = 0) -> None:
         if rule.undecidable:
             return  # covers nothing
         self._epoch[id(rule)] = epoch
-        options = []  # (bucket size now, -selectivity, kind, tie-break, key)
+        # (cost, tie-break, kind, key); the cost is the bucket's size now times how broad
+        # the key is (a broad key is read by many later lookups)
+        options = []
+        space = rule.space
+        blocks = self._blocks(rule)
         for dim, bits in RANGE_DIMS:
-            constraint = rule.space.get(dim)
-            if constraint is None or constraint.opaque or type(constraint.known) is not Ranges:
+            block = blocks.get(dim)
+            if block is None or block[0] == 0 or space[dim].opaque:
                 continue
-            width = self._bits(dim, bits)
-            block = _block(constraint.known, width)
-            if block is not None and block[0] > 0:
-                key = (dim, *block)
-                options.append((len(self._ranges.get(key, ())), -block[0] / width, "range", len(options), key))
+            key = (dim, *block)
+            width = bits if bits is not None else self._width
+            weight = PROTO_WEIGHT if dim == "proto" else 1.0 + 3.0 * (width - block[0]) / width
+            options.append(((len(self._ranges.get(key, ())) + 1) * weight, len(options), "range", key))
         for dim in NAME_DIMS:
-            constraint = rule.space.get(dim)
+            constraint = space.get(dim)
             if constraint is None or constraint.opaque or type(constraint.known) is not Names or constraint.known.co:
                 continue
-            if constraint.known.names:
-                size = max(len(self._names.get((dim, n), ())) for n in constraint.known.names)
-                options.append((size, -1.0, "names", len(options), (dim, tuple(sorted(constraint.known.names)))))
-        for dim, constraint in rule.space.items():
+            names = constraint.known.names
+            if names:
+                size = max(len(self._names.get((dim, n), ())) for n in names)
+                options.append(((size + 1) * NAME_WEIGHT, len(options), "names", (dim, tuple(sorted(names)))))
+        for dim, constraint in space.items():
             for opaque in constraint.opaque:
                 key = (dim, opaque)
-                options.append((len(self._opaque.get(key, ())), -1.0, "opaque", len(options), key))
+                options.append(((len(self._opaque.get(key, ())) + 1) * OPAQUE_WEIGHT, len(options), "opaque", key))
         if not options:
             self._general.append(rule)
             return
-        _size, _score, kind, _n, key = min(options)
+        _cost, _n, kind, key = min(options)
         if kind == "range":
             self._ranges.setdefault(key, []).append(rule)
             self._sizes.setdefault(key[0], set()).add(key[1])
@@ -105,14 +129,15 @@ class CoverIndex:
         for candidate in self._general:
             if candidate.covers(rule):
                 found[id(candidate)] = candidate
+        blocks = self._blocks(rule)  # a dimension the rule leaves open has no block: only sizes 0 hold it
         for dim, bits in RANGE_DIMS:
             sizes = self._sizes.get(dim)
             if not sizes:
                 continue
-            width = self._bits(dim, bits)
-            block = _block(rule.dim(dim).known, width)
+            block = blocks.get(dim)
             if block is None:
                 continue
+            width = bits if bits is not None else self._width
             length, first = block
             for size in sizes:
                 if size > length:
@@ -121,8 +146,12 @@ class CoverIndex:
                 for candidate in self._ranges.get((dim, size, (first >> shift) << shift), ()):
                     if id(candidate) not in found and candidate.covers(rule):
                         found[id(candidate)] = candidate
+        space = rule.space
         for dim in NAME_DIMS:
-            known = rule.dim(dim).known
+            constraint = space.get(dim)
+            if constraint is None:
+                continue  # every interface: no finite set of names holds it
+            known = constraint.known
             if known.co or not known.names:
                 continue
             for candidate in self._names.get((dim, min(known.names)), ()):

@@ -36,6 +36,8 @@ class Chain:
     table: str
     name: str
     rules: list[Rule] = field(default_factory=list)
+    _active: list[Rule] | None = field(default=None, repr=False)  # filled on first use
+    _built: int = field(default=0, repr=False)  # len(rules) when _active was computed
 
     @property
     def builtin(self) -> bool:
@@ -43,8 +45,11 @@ class Chain:
 
     @property
     def active(self) -> list[Rule]:
-        """The enabled rules, in order."""
-        return [r for r in self.rules if not r.disabled]
+        """The enabled rules, in order (one list, computed once: do not change it)."""
+        if self._active is None or len(self.rules) != self._built:
+            self._active = [r for r in self.rules if not r.disabled]
+            self._built = len(self.rules)
+        return self._active
 
 
 class Policy:
