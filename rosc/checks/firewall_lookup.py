@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from rosc.checks.routing_analysis import analyse, describe
 from rosc.model.device import Device, Item, literal
+from rosc.model.firewall import values
 from rosc.model.firewall.lists import InterfaceLists
 from rosc.model.facts import EXPORT_HEADER, parse_network, parse_range
 
@@ -318,6 +319,15 @@ def address_set(value: str | None):
     the IP version, else None."""
     if not value:
         return None
+    if "-" in value:  # a range: parse_range does not order its ends
+        lo, _, hi = value.partition("-")
+        a, b = values.dotted_quad(lo), values.dotted_quad(hi)
+        if a is not None and b is not None:
+            return 4, a, b
+    else:
+        found = values.v4_network(value)  # the common case, without building ipaddress objects
+        if found is not None:
+            return 4, found[0], found[1]
     rng = parse_range(value)
     if rng is None:
         return None

@@ -29,6 +29,7 @@ from enum import Enum
 from rosc.model.device import Item, literal
 from rosc.model.firewall import values
 from rosc.model.firewall.sets import Dim, Names, Ranges
+from rosc.syntax.tree import Word
 
 DIMENSIONS = ("in", "out", "src", "dst", "proto", "sport", "dport", "state", "nat", "ipsec", "other")
 
@@ -247,7 +248,8 @@ def build_rule(item: Item, family: int, table: str, chain: str, index: int, line
     signature: list | None = [] if "action" in props else [("action", "accept")]
     space = rule.space
     for name, arg in props.items():  # one pass: each value read once, for the space and the signature
-        text = literal(arg)
+        value = arg.value
+        text = value.text if type(value) is Word else literal(arg)  # literal(), the common case inlined
         if text is None:
             if name not in SIGNATURE_IGNORES:
                 signature = None

@@ -30,6 +30,10 @@ class Ranges:
 
     @staticmethod
     def of(pairs, top: int) -> "Ranges":
+        if len(pairs) == 1:  # one address, network or port: nothing to merge
+            lo, hi = pairs[0]
+            lo, hi = max(0, lo), min(top, hi)
+            return Ranges(((lo, hi),) if lo <= hi else (), top)
         merged: list[list[int]] = []
         for lo, hi in sorted((max(0, lo), min(top, hi)) for lo, hi in pairs):
             if lo > hi:

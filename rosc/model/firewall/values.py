@@ -55,28 +55,39 @@ def addresses(text: str, family: int) -> Ranges | None:
 def address_range(text: str, family: int) -> tuple[int, int] | None:
     """``10.0.0.0/8``, ``10.0.0.1`` or ``10.0.0.1-10.0.0.9`` → (first, last)
     as integers, or None.  Plain dotted quads (the common case: address
-    lists of thousands of entries) are read by ``_v4`` without building
+    lists of thousands of entries) are read by ``v4_network`` without building
     ``ipaddress`` objects; anything else (IPv6, a netmask after the slash,
     a leading zero...) goes through ``ipaddress``, which decides."""
     if family == 4:
         if "-" in text:
             lo, _, hi = text.partition("-")
-            a, b = _v4(lo), _v4(hi)
+            a, b = dotted_quad(lo), dotted_quad(hi)
             if a is not None and b is not None:
                 return (a, b) if a <= b else None
         else:
-            address, slash, length = text.partition("/")
-            value = _v4(address)
-            if value is not None:
-                if not slash:
-                    return value, value
-                if 0 < len(length) <= 2 and length.isascii() and length.isdigit() and int(length) <= 32:
-                    host = (1 << (32 - int(length))) - 1
-                    return value & ~host, value | host
+            found = v4_network(text)
+            if found is not None:
+                return found
     return _address_range(text, family)
 
 
-def _v4(text: str) -> int | None:
+def v4_network(text: str) -> tuple[int, int] | None:
+    """``10.0.0.1`` or ``10.0.0.0/8`` (host bits allowed) → (first, last),
+    when the text is a canonical dotted quad with a decimal prefix length;
+    None for anything else, which ``ipaddress`` must then decide."""
+    address, slash, length = text.partition("/")
+    value = dotted_quad(address)
+    if value is None:
+        return None
+    if not slash:
+        return value, value
+    if 0 < len(length) <= 2 and length.isascii() and length.isdigit() and int(length) <= 32:
+        host = (1 << (32 - int(length))) - 1
+        return value & ~host, value | host
+    return None
+
+
+def dotted_quad(text: str) -> int | None:
     """A canonical dotted quad (four decimal octets, no leading zeros) as an integer, else None."""
     found = _QUAD.fullmatch(text)
     if found is None:
@@ -107,8 +118,8 @@ def ports(text: str) -> Ranges | None:
     pairs = []
     for part in text.split(","):
         lo, _, hi = part.partition("-")
-        if not lo.isdigit() or (hi and not hi.isdigit()):
-            return None
+        if not (lo.isascii() and lo.isdigit()) or (hi and not (hi.isascii() and hi.isdigit())):
+            return None  # (isdigit alone lets "²" through, which int() rejects)
         a, b = int(lo), int(hi or lo)
         if a > b or b > PORT_TOP:
             return None
