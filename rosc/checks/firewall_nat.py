@@ -20,6 +20,7 @@ from rosc.checks.registry import rule
 from rosc.checks.routing_analysis import analyse
 from rosc.diagnostics import Severity
 from rosc.model.facts import parse_ip, parse_network, split_list
+from rosc.model.firewall import values
 
 NAT = "/ip firewall nat"
 FILTER = "/ip firewall filter"
@@ -51,13 +52,13 @@ def _known_networks(ctx) -> "Intervals":
 
 
 class Intervals:
-    """Merged IPv4 intervals: ``overlaps(lo, hi)`` by bisection."""
+    """Merged IPv4 intervals (``(first, last)`` integer pairs): ``overlaps(lo, hi)`` by bisection."""
 
     __slots__ = ("starts", "ends")
 
-    def __init__(self, nets):
+    def __init__(self, pairs):
         merged: list[list[int]] = []
-        for lo, hi in sorted((int(n[0]), int(n[-1])) for n in nets):
+        for lo, hi in sorted(pairs):
             if merged and lo <= merged[-1][1] + 1:
                 merged[-1][1] = max(merged[-1][1], hi)
             else:
@@ -76,15 +77,16 @@ class Intervals:
 def _known(run) -> Intervals:
     device = run.device
     ups = run.shared(uplinks_of_run)
-    out = [net for net, _ in run.shared(lan_networks_of_run)]
-    out += [a.network for a in run.facts.addresses if a.iface.version == 4 and a.interface in ups]
+    nets = [net for net, _ in run.shared(lan_networks_of_run)]
+    nets += [a.network for a in run.facts.addresses if a.iface.version == 4 and a.interface in ups]
     for route in analyse(run).routes:
         if route.dst.version == 4 and route.dst.prefixlen > 0 and route.kind != "connected":
-            out.append(route.dst)
+            nets.append(route.dst)
+    out = [(int(n.network_address), int(n.broadcast_address)) for n in nets]
     for pool in run.facts.pools.values():
         for lo, hi in pool.ranges:
             if lo <= hi:  # a reversed range is POOL's finding, and holds no address
-                out.extend(ipaddress.summarize_address_range(lo, hi))
+                out.append((int(lo), int(hi)))  # the range itself: the networks that summarize it cover just it
     for menu, params in (("/ppp secret", ("remote-address",)), ("/ppp profile", ("remote-address",)),
                          ("/interface wireguard peers", ("allowed-address",)),
                          ("/ip ipsec policy", ("src-address", "dst-address")),
@@ -92,9 +94,14 @@ def _known(run) -> Intervals:
         for item in device.items(menu):
             for param in params:
                 for part in split_list(item.get(param)):
+                    span = values.v4_network(part)  # the common case, without ipaddress
+                    if span is not None:
+                        if span != (0, values.TOP[4]):  # not a /0
+                            out.append(span)
+                        continue
                     net = parse_network(part)
                     if net is not None and net.version == 4 and net.prefixlen > 0:
-                        out.append(net)
+                        out.append((int(net.network_address), int(net.broadcast_address)))
     return Intervals(out)
 
 

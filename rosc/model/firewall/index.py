@@ -86,36 +86,43 @@ class CoverIndex:
         if rule.undecidable:
             return  # covers nothing
         self._epoch[id(rule)] = epoch
-        # (cost, tie-break, kind, key); the cost is the bucket's size now times how broad
-        # the key is (a broad key is read by many later lookups)
-        options = []
+        # The key of least cost: the bucket's size now (plus one) times how broad the key
+        # is (a broad key is read by many later lookups); the first such key on a tie.
+        best, kind, key = None, None, None
         space = rule.space
         blocks = self._blocks(rule)
         for dim, bits in RANGE_DIMS:
             block = blocks.get(dim)
             if block is None or block[0] == 0 or space[dim].opaque:
                 continue
-            key = (dim, *block)
+            option = (dim, *block)
             width = bits if bits is not None else self._width
             weight = PROTO_WEIGHT if dim == "proto" else 1.0 + 3.0 * (width - block[0]) / width
-            options.append(((len(self._ranges.get(key, ())) + 1) * weight, len(options), "range", key))
+            cost = (len(self._ranges.get(option, ())) + 1) * weight
+            if best is None or cost < best:
+                best, kind, key = cost, "range", option
         for dim in NAME_DIMS:
             constraint = space.get(dim)
             if constraint is None or constraint.opaque or type(constraint.known) is not Names or constraint.known.co:
                 continue
             names = constraint.known.names
-            if names:
-                size = max(len(self._names.get((dim, n), ())) for n in names)
-                options.append(((size + 1) * NAME_WEIGHT, len(options), "names", (dim, tuple(sorted(names)))))
+            if not names:
+                continue
+            buckets = self._names
+            size = max(len(buckets.get((dim, n), ())) for n in names) if len(names) > 1 else \
+                len(buckets.get((dim, next(iter(names))), ()))
+            cost = (size + 1) * NAME_WEIGHT
+            if best is None or cost < best:
+                best, kind, key = cost, "names", (dim, names)
         for dim, constraint in space.items():
             for opaque in constraint.opaque:
-                key = (dim, opaque)
-                options.append(((len(self._opaque.get(key, ())) + 1) * OPAQUE_WEIGHT, len(options), "opaque", key))
-        if not options:
+                option = (dim, opaque)
+                cost = (len(self._opaque.get(option, ())) + 1) * OPAQUE_WEIGHT
+                if best is None or cost < best:
+                    best, kind, key = cost, "opaque", option
+        if kind is None:
             self._general.append(rule)
-            return
-        _cost, _n, kind, key = min(options)
-        if kind == "range":
+        elif kind == "range":
             self._ranges.setdefault(key, []).append(rule)
             self._sizes.setdefault(key[0], set()).add(key[1])
         elif kind == "opaque":

@@ -158,7 +158,13 @@ class Rule:
     @property
     def unconditional(self) -> bool:
         """The rule matches every packet of its chain."""
-        return self.exact and all(self.dim(d).contains(universe(d, self.family)) for d in self.space)
+        if self.undecidable or self.opaque:
+            return False
+        family = self.family
+        for name, dim in self.space.items():
+            if not dim.contains(_UNIVERSES[(name, family)]):
+                return False
+        return True
 
     @property
     def mutable(self) -> bool:
