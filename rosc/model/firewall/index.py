@@ -38,6 +38,7 @@ PROTO_WEIGHT = 4.0  # few protocols: rules of one protocol are many
 NAME_WEIGHT = 1.5
 OPAQUE_WEIGHT = 2.0
 _BITS = {4: 32, 6: 128}
+_WIDTHS = {dim: bits for dim, bits in RANGE_DIMS if bits is not None}  # the others: an address's width
 
 
 def _block(ranges: Ranges, bits: int) -> tuple[int, int] | None:
@@ -136,23 +137,22 @@ class CoverIndex:
         for candidate in self._general:
             if candidate.covers(rule):
                 found[id(candidate)] = candidate
-        blocks = self._blocks(rule)  # a dimension the rule leaves open has no block: only sizes 0 hold it
-        for dim, bits in RANGE_DIMS:
+        # a dimension the rule leaves open has no block: only sizes 0 would hold it, and none is filed
+        ranges = self._ranges
+        for dim, (length, first) in self._blocks(rule).items():
             sizes = self._sizes.get(dim)
             if not sizes:
                 continue
-            block = blocks.get(dim)
-            if block is None:
-                continue
-            width = bits if bits is not None else self._width
-            length, first = block
+            width = _WIDTHS.get(dim, self._width)
             for size in sizes:
                 if size > length:
                     continue
                 shift = width - size
-                for candidate in self._ranges.get((dim, size, (first >> shift) << shift), ()):
-                    if id(candidate) not in found and candidate.covers(rule):
-                        found[id(candidate)] = candidate
+                bucket = ranges.get((dim, size, (first >> shift) << shift))
+                if bucket:
+                    for candidate in bucket:
+                        if id(candidate) not in found and candidate.covers(rule):
+                            found[id(candidate)] = candidate
         space = rule.space
         for dim in NAME_DIMS:
             constraint = space.get(dim)

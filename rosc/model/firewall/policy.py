@@ -63,7 +63,7 @@ class Policy:
         self._undecidable: set[tuple[int, str]] = set()
         unresolved = {c.menu_path for c in device.unresolved}
         source = device.source
-        cache: dict = {}  # (matcher, text, family) -> its constraint: rule sets repeat their values
+        cache: dict = {}  # family -> (matcher, text) -> its constraint: rule sets repeat their values
         for family in FAMILIES:
             for table in TABLES:
                 menu = menu_of(table, family)

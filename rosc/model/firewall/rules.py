@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from rosc.model.device import Item, literal
+from rosc.model.device import TRUE_WORDS, Item, literal
 from rosc.model.firewall import values
 from rosc.model.firewall.sets import Dim, Names, Ranges
 from rosc.syntax.tree import Word
@@ -245,12 +245,13 @@ _SKIP = ("skip",)  # a cache entry: a parameter that says what to do, not which 
 def build_rule(item: Item, family: int, table: str, chain: str, index: int, line: int, lists,
                cache: dict | None = None) -> Rule:
     """The rule of ``item``; ``lists`` is the ``Policy`` (interface and address lists);
-    ``cache`` keeps what each (parameter, text, family) already read stands for (rules repeat them)."""
-    if cache is None:
-        cache = {}
+    ``cache`` keeps, by family, what each (parameter, text) already read stands for (rules repeat them)."""
+    cache = (cache if cache is not None else {}).setdefault(family, {})  # (parameter, text) -> entry
     props = item.props
     action = item.get("action") or "accept"
-    rule = Rule(item, family, table, chain, index, action, line, disabled=item.disabled)
+    arg = props.get("disabled")  # Item.disabled, without its three calls
+    disabled = literal(arg) in TRUE_WORDS if arg is not None else bool(item.defaults) and item.disabled
+    rule = Rule(item, family, table, chain, index, action, line, disabled=disabled)
     signature: list | None = [] if "action" in props else [("action", "accept")]
     space = rule.space
     for name, arg in props.items():  # one pass: each value read once, for the space and the signature
@@ -262,9 +263,9 @@ def build_rule(item: Item, family: int, table: str, chain: str, index: int, line
             if name not in ACTION_PARAMS and not name.startswith("new-"):
                 rule.undecidable.append(f"{name} is computed by the script")
             continue
+        key = (name, text)
         if signature is not None and name not in SIGNATURE_IGNORES:
-            signature.append((name, text))
-        key = (name, text, family)
+            signature.append(key)
         entry = cache.get(key)
         if entry is None:
             entry = cache[key] = _entry(name, text, family, lists)
