@@ -23,8 +23,6 @@ from rosc.diagnostics import Severity
 from rosc.model.firewall import Policy, Rule, policy
 from rosc.model.firewall.index import CoverIndex
 
-IGNORED_FOR_DUPLICATES = frozenset({"comment", "disabled"})
-
 
 @dataclass(slots=True, eq=False)
 class ChainOrder:
@@ -33,20 +31,6 @@ class ChainOrder:
     after_unconditional: tuple[Rule, list[Rule]] | None = None  # (the rule, the rules after it)
     duplicates: dict[int, tuple[Rule, Rule]] = field(default_factory=dict)  # id(rule) -> (rule, earlier twin)
     shadowed: list[tuple[Rule, list[Rule]]] = field(default_factory=list)  # (rule, the earlier rules covering it)
-
-
-def _signature(rule: Rule) -> tuple | None:
-    out = []
-    for name in rule.item.props:
-        if name in IGNORED_FOR_DUPLICATES:
-            continue
-        text = rule.item.get(name)
-        if text is None:
-            return None
-        out.append((name, text))
-    if "action" not in rule.item.props:
-        out.append(("action", "accept"))
-    return tuple(sorted(out))
 
 
 def chain_order(rules: list[Rule], family: int) -> ChainOrder:
@@ -60,7 +44,7 @@ def chain_order(rules: list[Rule], family: int) -> ChainOrder:
             if position + 1 < len(rules):
                 out.after_unconditional = (current, rules[position + 1:])
             return out
-        signature = _signature(current)
+        signature = current.signature
         twin, when = seen.get(signature, (None, 0)) if signature is not None else (None, 0)
         if twin is not None and (when == epoch or not twin.mutable):
             out.duplicates[id(current)] = (current, twin)

@@ -16,8 +16,6 @@ only a certain verdict: a rule rosc cannot decide keeps them silent.
 
 from __future__ import annotations
 
-
-
 from rosc.checks.firewall import _family
 from rosc.checks.registry import rule
 from rosc.checks.security import _service_states
@@ -125,16 +123,22 @@ def _default_route_interfaces(ctx) -> set[str]:
     return out
 
 
-def _dns_for_clients(ctx, addresses) -> bool:
-    """Whether a DHCP network hands out one of these router addresses as DNS, and the router answers."""
+def _handed_out_dns(ctx) -> set[str]:
+    """The DNS servers the enabled DHCP networks hand out, when the router
+    answers DNS queries (empty otherwise): read once, not per interface."""
     dns = ctx.device.single("/ip dns")
     if dns is None or not dns.flag("allow-remote-requests"):
-        return False
-    mine = {str(a.ip) for a in addresses}
+        return set()
+    out: set[str] = set()
     for item in ctx.device.items("/ip dhcp-server network"):
-        if not item.disabled and mine & set((item.get("dns-server") or "").split(",")):
-            return True
-    return False
+        if not item.disabled:
+            out.update((item.get("dns-server") or "").split(","))
+    return out
+
+
+def _dns_for_clients(handed_out: set[str], addresses) -> bool:
+    """Whether a DHCP network hands out one of these router addresses as DNS (see ``_handed_out_dns``)."""
+    return any(str(a.ip) in handed_out for a in addresses)
 
 
 def _services(ctx):
@@ -197,8 +201,9 @@ def lan_management_lockout(ctx):
             f"above line {deciding.line}), or narrow the rule to the WAN side (in-interface-list=WAN)",
         )
     # DNS: every DHCP network that hands out the router as its DNS server needs it.
+    handed_out = _handed_out_dns(ctx)
     for iface, addresses in lans:
-        if not _dns_for_clients(ctx, addresses):
+        if not _dns_for_clients(handed_out, addresses):
             continue
         deciding = _dropped(fw, iface, addresses[0], "udp", 53)
         if deciding is not None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from rosc.checks.routing_analysis import analyse, describe
 from rosc.model.device import Device, Item, literal
+from rosc.model.firewall import values
 from rosc.model.firewall.lists import InterfaceLists
 from rosc.model.facts import EXPORT_HEADER, parse_network, parse_range
 
@@ -43,6 +44,7 @@ class Table:
     computed: bool = False  # some rule's value is computed by the script
     parsed: dict = field(default_factory=dict)  # address text -> address_set(text), for this run's walks
     hosts: dict = field(default_factory=dict)  # chain -> [(rule, the single dst host it is limited to, or None)]
+    lanes: dict = field(default_factory=dict)  # chain -> its Lanes (see ``candidates``)
 
     def address(self, text: str):
         try:
@@ -68,9 +70,81 @@ class Table:
             value = self.hosts[chain] = out
             return value
 
+    def candidates(self, chain: str, host, port: int | None, iface: str | None) -> list[int]:
+        """The positions in ``with_hosts(chain)`` of the rules a packet to
+        ``host`` (a single destination, or None: any), ``port`` and arriving
+        on ``iface`` (None: any) may match, in order: the others are limited
+        to another destination host or port (``walk`` skips them) or to
+        another in-interface (``match`` says False), so a walk through a
+        long chain reads only the rules that concern its packet."""
+        try:
+            lanes = self.lanes[chain]
+        except KeyError:
+            lanes = self.lanes[chain] = Lanes(self.with_hosts(chain))
+        return lanes.candidates(host, port, iface)
+
     @property
     def builtin(self) -> tuple[str, ...]:
         return TABLES[self.menu]
+
+
+MAX_PORTS = 16  # a dst-port with more ports than this is not filed by port
+
+
+class Lanes:
+    """The rules of one chain filed by one thing each limits packets to: the
+    single destination host (``dst``), the destination ports (``port``,
+    a short list) or the in-interface (``in``, a plain name, only for a
+    rule whose values are all literal: ``match`` returns "may match" at a
+    computed value before it reaches a later in-interface mismatch).  The
+    key is the one whose bucket holds the fewest rules so far; a rule with
+    none of them is ``general`` and read by every walk."""
+
+    __slots__ = ("general", "buckets", "every")
+
+    def __init__(self, rows: list):
+        self.general: list[int] = []
+        self.buckets: dict[str, dict] = {"dst": {}, "port": {}, "in": {}}
+        self.every: dict[str, list[int]] = {"dst": [], "port": [], "in": []}
+        for position, (item, only, ports) in enumerate(rows):
+            options = []
+            if only is not None:
+                options.append((len(self.buckets["dst"].get(only, ())), 0, "dst", (only,)))
+            if ports is not None:
+                keys = _port_keys(ports)
+                if keys:
+                    bucket = self.buckets["port"]
+                    options.append((max(len(bucket.get(k, ())) for k in keys), 1, "port", keys))
+            arg = item.props.get("in-interface")
+            iface = literal(arg) if arg is not None else None
+            if (iface and not iface.startswith(("!", "all-")) and "*" not in iface
+                    and all(literal(arg) is not None for arg in item.props.values())):
+                options.append((len(self.buckets["in"].get(iface, ())), 2, "in", (iface,)))
+            if not options:
+                self.general.append(position)
+                continue
+            _size, _order, dim, keys = min(options)
+            for key in keys:
+                self.buckets[dim].setdefault(key, []).append(position)
+            self.every[dim].append(position)
+
+    def candidates(self, host, port: int | None, iface: str | None) -> list[int]:
+        parts = [p for p in (
+            self.general,
+            self.buckets["dst"].get(host, ()) if host is not None else self.every["dst"],
+            self.buckets["port"].get(port, ()) if port is not None else self.every["port"],
+            self.buckets["in"].get(iface, ()) if iface is not None else self.every["in"],
+        ) if p]
+        if len(parts) == 1:
+            return parts[0]
+        return sorted(k for part in parts for k in part)
+
+
+def _port_keys(ports: list[tuple[int, int]]) -> tuple[int, ...]:
+    """Every port of a short dst-port list, or () when it holds too many to file."""
+    if sum(max(0, hi - lo + 1) for lo, hi in ports) > MAX_PORTS:
+        return ()
+    return tuple(sorted({p for lo, hi in ports for p in range(lo, hi + 1)}))
 
 
 @dataclass(slots=True, eq=False)
@@ -103,8 +177,11 @@ def _firewall(run) -> Firewall:
                 continue
             if item.arg("place-before") is not None:
                 table.decidable = False
-            if any(literal(arg) is None for arg in item.props.values()):
-                table.computed = True
+            if not table.computed:
+                for arg in item.props.values():
+                    if literal(arg) is None:
+                        table.computed = True
+                        break
             chain = item.get("chain")
             if chain is None:
                 table.decidable = False
@@ -133,7 +210,7 @@ def _scripted_menus(device: Device) -> set[str]:
     ``:foreach``) changes: their rules at run time are not the file's."""
     top = {id(s) for s in device.script.body}
     out: set[str] = set()
-    for cmd in device.script.commands():
+    for cmd in device.commands():  # the walk every check shares
         if id(cmd) in top or cmd.verb is None:
             continue
         if cmd.verb.text in ("add", "set", "remove", "enable", "disable", "move", "edit"):
@@ -202,11 +279,55 @@ def lan_networks_of_run(run) -> list[tuple[ipaddress.IPv4Network, str]]:
     return out
 
 
+def lan_index(ctx) -> "NetworkIndex":
+    """``lan_networks(ctx)`` as a ``NetworkIndex``, built once per run."""
+    return ctx.shared(lan_index_of_run)
+
+
+def lan_index_of_run(run) -> "NetworkIndex":
+    return NetworkIndex(run.shared(lan_networks_of_run))
+
+
+class NetworkIndex:
+    """``first(address)``: the first (network, interface) of a list that holds
+    an IPv4 address, found with one dict look-up per prefix length the list
+    uses, not by testing every network (a router with thousands of VLANs
+    asks once per port forward)."""
+
+    __slots__ = ("nets", "by_length")
+
+    def __init__(self, nets: list):
+        self.nets = nets
+        self.by_length: dict[int, dict[int, int]] = {}
+        for position, (net, _iface) in enumerate(nets):
+            self.by_length.setdefault(net.prefixlen, {}).setdefault(int(net.network_address), position)
+
+    def first(self, address) -> tuple | None:
+        if address.version != 4:
+            return None
+        value, best = int(address), None
+        for length, table in self.by_length.items():
+            shift = 32 - length
+            found = table.get(value >> shift << shift)
+            if found is not None and (best is None or found < best):
+                best = found
+        return None if best is None else self.nets[best]
+
+
 def address_set(value: str | None):
     """``10.0.0.0/24`` or ``10.0.0.1-10.0.0.9`` → (first, last) as ints with
     the IP version, else None."""
     if not value:
         return None
+    if "-" in value:  # a range: parse_range does not order its ends
+        lo, _, hi = value.partition("-")
+        a, b = values.dotted_quad(lo), values.dotted_quad(hi)
+        if a is not None and b is not None:
+            return 4, a, b
+    else:
+        found = values.v4_network(value)  # the common case, without building ipaddress objects
+        if found is not None:
+            return 4, found[0], found[1]
     rng = parse_range(value)
     if rng is None:
         return None

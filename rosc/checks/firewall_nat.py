@@ -13,13 +13,14 @@ import ipaddress
 from bisect import bisect_right
 
 from rosc.checks.firewall_lookup import (
-    address_set, lan_networks, lan_networks_of_run, line_of, rules, uplinks, uplinks_of_run,
+    address_set, lan_index, lan_networks, lan_networks_of_run, line_of, rules, uplinks, uplinks_of_run,
 )
 from rosc.checks.firewall_probe import Packet, ports_of, walk
 from rosc.checks.registry import rule
 from rosc.checks.routing_analysis import analyse
 from rosc.diagnostics import Severity
 from rosc.model.facts import parse_ip, parse_network, split_list
+from rosc.model.firewall import values
 
 NAT = "/ip firewall nat"
 FILTER = "/ip firewall filter"
@@ -51,13 +52,13 @@ def _known_networks(ctx) -> "Intervals":
 
 
 class Intervals:
-    """Merged IPv4 intervals: ``overlaps(lo, hi)`` by bisection."""
+    """Merged IPv4 intervals (``(first, last)`` integer pairs): ``overlaps(lo, hi)`` by bisection."""
 
     __slots__ = ("starts", "ends")
 
-    def __init__(self, nets):
+    def __init__(self, pairs):
         merged: list[list[int]] = []
-        for lo, hi in sorted((int(n[0]), int(n[-1])) for n in nets):
+        for lo, hi in sorted(pairs):
             if merged and lo <= merged[-1][1] + 1:
                 merged[-1][1] = max(merged[-1][1], hi)
             else:
@@ -76,15 +77,16 @@ class Intervals:
 def _known(run) -> Intervals:
     device = run.device
     ups = run.shared(uplinks_of_run)
-    out = [net for net, _ in run.shared(lan_networks_of_run)]
-    out += [a.network for a in run.facts.addresses if a.iface.version == 4 and a.interface in ups]
+    nets = [net for net, _ in run.shared(lan_networks_of_run)]
+    nets += [a.network for a in run.facts.addresses if a.iface.version == 4 and a.interface in ups]
     for route in analyse(run).routes:
         if route.dst.version == 4 and route.dst.prefixlen > 0 and route.kind != "connected":
-            out.append(route.dst)
+            nets.append(route.dst)
+    out = [(int(n.network_address), int(n.broadcast_address)) for n in nets]
     for pool in run.facts.pools.values():
         for lo, hi in pool.ranges:
             if lo <= hi:  # a reversed range is POOL's finding, and holds no address
-                out.extend(ipaddress.summarize_address_range(lo, hi))
+                out.append((int(lo), int(hi)))  # the range itself: the networks that summarize it cover just it
     for menu, params in (("/ppp secret", ("remote-address",)), ("/ppp profile", ("remote-address",)),
                          ("/interface wireguard peers", ("allowed-address",)),
                          ("/ip ipsec policy", ("src-address", "dst-address")),
@@ -92,9 +94,14 @@ def _known(run) -> Intervals:
         for item in device.items(menu):
             for param in params:
                 for part in split_list(item.get(param)):
+                    span = values.v4_network(part)  # the common case, without ipaddress
+                    if span is not None:
+                        if span != (0, values.TOP[4]):  # not a /0
+                            out.append(span)
+                        continue
                     net = parse_network(part)
                     if net is not None and net.version == 4 and net.prefixlen > 0:
-                        out.append(net)
+                        out.append((int(net.network_address), int(net.broadcast_address)))
     return Intervals(out)
 
 
@@ -161,9 +168,8 @@ def dst_nat_to_unknown_network(ctx):
         if got is None or got[0] != 4:
             continue
         first = ipaddress.IPv4Address(got[1])
-        if first in own or first.is_loopback or analysis.runtime_reachable(first):
-            continue
-        if known.overlaps(int(first), int(first)):
+        # the bisection first: runtime_reachable reads every PPP pool and peer, once per forward
+        if known.overlaps(got[1], got[1]) or first in own or first.is_loopback or analysis.runtime_reachable(first):
             continue
         yield ctx.finding(
             item.node("to-addresses"),
@@ -193,10 +199,8 @@ def _probe_interfaces(ctx, item) -> list[str]:
 
 
 def _interface_of(lans, address) -> str | None:
-    for net, iface in lans:
-        if address in net:
-            return iface
-    return None
+    found = lans.first(address)
+    return found[1] if found is not None else None
 
 
 def _first_port(item) -> int | None:
@@ -218,7 +222,7 @@ def port_forward_dropped(ctx):
     if not forwards or not table.decidable or not table.chains.get("forward"):
         return
     unmarked = _unmarked(ctx)
-    lans = lan_networks(ctx)
+    lans = lan_index(ctx)
     for item in forwards:
         target = parse_ip(item.get("to-addresses"))
         if target is None or target.version != 4:
@@ -263,12 +267,12 @@ def hairpin_nat_missing(ctx):
         return
     own = {a.ip for a in ctx.facts.addresses}
     unmarked = _unmarked(ctx)
-    lans = lan_networks(ctx)
+    lans = lan_index(ctx)
     for item in forwards:
         target = parse_ip(item.get("to-addresses"))
         if target is None or target.version != 4:
             continue
-        lan = next(((net, i) for net, i in lans if target in net), None)
+        lan = lans.first(target)
         if lan is None:
             continue
         net, iface = lan

@@ -67,7 +67,9 @@ class Verdict:
 def walk(table: Table, chain: str, packet: Packet, lists, depth: int = 0) -> Verdict:
     host = packet.dst if packet.dst is not None and packet.dst[1] == packet.dst[2] else None
     port = packet.dst_port
-    for item, only, ports in table.with_hosts(chain):
+    rows = table.with_hosts(chain)
+    for position in table.candidates(chain, host, port, packet.in_interface):
+        item, only, ports = rows[position]
         if host is not None and only is not None and only != host:
             continue  # limited to another destination host: cannot match
         if port is not None and ports is not None and not any(lo <= port <= hi for lo, hi in ports):

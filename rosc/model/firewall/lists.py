@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from rosc.model.device import Device
+from rosc.model.device import TRUE_WORDS, Device, literal
 from rosc.model.firewall import values
 from rosc.model.firewall.sets import Names, Ranges
 
@@ -110,19 +110,20 @@ class AddressLists:
     def __init__(self, device: Device):
         self._entries: dict[tuple[str, int], list[tuple[int, int]] | None] = {}
         scripted_ok: set[int] = set()
+        text = device.source.text
         for family, menu in ADDRESS_LIST_MENUS.items():
-            for item in device.items(menu):
+            for item in device.items(menu):  # thousands of entries: each argument read once
                 if item.origin is not None:
-                    scripted_ok.add(device.source.text.rfind("\n", 0, item.origin.start) + 1)
+                    scripted_ok.add(text.rfind("\n", 0, item.origin.start) + 1)
                 name = item.get("list")
-                if not name or item.disabled:
+                if not name or _flag(item, "disabled"):
                     continue
                 key = (name, family)
                 current = self._entries.setdefault(key, [])
                 if current is None:
                     continue
                 pair = values.address_range(item.get("address") or "", family)
-                if pair is None or item.arg("timeout") is not None or item.flag("dynamic"):
+                if pair is None or item.arg("timeout") is not None or _flag(item, "dynamic"):
                     self._entries[key] = None
                 else:
                     current.append(pair)
@@ -151,6 +152,14 @@ class AddressLists:
         if not found:
             return None
         return Ranges.of(found, values.TOP[family])
+
+
+def _flag(item, name: str) -> bool:
+    """``item.flag(name)`` (default False) without its two calls when the argument is there."""
+    arg = item.props.get(name)
+    if arg is not None:
+        return literal(arg) in TRUE_WORDS
+    return bool(item.defaults) and item.flag(name)
 
 
 def values_of(text: str | None) -> list[str]:

@@ -38,8 +38,7 @@ def packet(
         out["out"] = Dim(Names(frozenset({out_interface})))
     for name, value in (("src", src), ("dst", dst)):
         if value is not None:
-            net = ipaddress.ip_network(str(value), strict=False)
-            out[name] = Dim(Ranges.of([(int(net.network_address), int(net.broadcast_address))], values.TOP[family]))
+            out[name] = Dim(Ranges.of([_span(value)], values.TOP[family]))
     if protocol is not None:
         number = protocol if isinstance(protocol, int) else values.protocol(str(protocol)).spans[0][0]
         out["proto"] = Dim(Ranges.of([(number, number)], values.PROTO_TOP))
@@ -53,6 +52,18 @@ def packet(
     if ipsec is not None:
         out["ipsec"] = Dim(frozenset({ipsec}))
     return out
+
+
+def _span(value) -> tuple[int, int]:
+    """(first, last) of an address or network: ``ipaddress`` objects read
+    directly (checks pass the facts' own), text parsed."""
+    kind = type(value)
+    if kind is ipaddress.IPv4Network or kind is ipaddress.IPv6Network:
+        return int(value.network_address), int(value.broadcast_address)
+    if kind is ipaddress.IPv4Address or kind is ipaddress.IPv6Address:
+        return int(value), int(value)
+    net = ipaddress.ip_network(str(value), strict=False)
+    return int(net.network_address), int(net.broadcast_address)
 
 
 def with_field(pkt: dict[str, Dim], name: str, dim: Dim | None) -> dict[str, Dim]:

@@ -36,6 +36,8 @@ class Chain:
     table: str
     name: str
     rules: list[Rule] = field(default_factory=list)
+    _active: list[Rule] | None = field(default=None, repr=False)  # filled on first use
+    _built: int = field(default=0, repr=False)  # len(rules) when _active was computed
 
     @property
     def builtin(self) -> bool:
@@ -43,8 +45,11 @@ class Chain:
 
     @property
     def active(self) -> list[Rule]:
-        """The enabled rules, in order."""
-        return [r for r in self.rules if not r.disabled]
+        """The enabled rules, in order (one list, computed once: do not change it)."""
+        if self._active is None or len(self.rules) != self._built:
+            self._active = [r for r in self.rules if not r.disabled]
+            self._built = len(self.rules)
+        return self._active
 
 
 class Policy:
@@ -58,7 +63,7 @@ class Policy:
         self._undecidable: set[tuple[int, str]] = set()
         unresolved = {c.menu_path for c in device.unresolved}
         source = device.source
-        cache: dict = {}  # (matcher, text, family) -> its constraint: rule sets repeat their values
+        cache: dict = {}  # family -> (matcher, text) -> its constraint: rule sets repeat their values
         for family in FAMILIES:
             for table in TABLES:
                 menu = menu_of(table, family)

@@ -26,9 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from rosc.model.device import Item
+from rosc.model.device import TRUE_WORDS, Item, literal
 from rosc.model.firewall import values
 from rosc.model.firewall.sets import Dim, Names, Ranges
+from rosc.syntax.tree import Word
 
 DIMENSIONS = ("in", "out", "src", "dst", "proto", "sport", "dport", "state", "nat", "ipsec", "other")
 
@@ -46,6 +47,8 @@ ACTION_PARAMS = frozenset({
     "route-dst", "sniff-id", "sniff-target", "sniff-target-port", "socks5-server", "socks5-port", "socksify-service",
     "randomise-ports", "numbers",
 })
+# Parameters two otherwise identical rules may differ in (``Rule.signature``).
+SIGNATURE_IGNORES = frozenset({"comment", "disabled"})
 # Matchers whose result depends on counters, time of arrival or chance: nothing provable.
 STATEFUL = frozenset({
     "limit", "dst-limit", "nth", "random", "connection-limit", "connection-rate", "psd", "connection-bytes",
@@ -127,10 +130,10 @@ class Rule:
     space: dict[str, Dim] = field(default_factory=dict)
     undecidable: list[str] = field(default_factory=list)  # why the rule may match anything its other matchers allow
     opaque: list[str] = field(default_factory=list)  # the deterministic matchers kept by their text
-
-    @property
-    def disabled(self) -> bool:
-        return self.item.disabled
+    # every parameter but the comment and ``disabled`` with its text (the action included when left
+    # out), as a frozenset: two rules with the same signature are the same rule; None when a value is computed
+    signature: frozenset | None = None
+    disabled: bool = False  # ``disabled=yes``: kept in the chain, never walked
 
     @property
     def jump_target(self) -> str | None:
@@ -155,7 +158,13 @@ class Rule:
     @property
     def unconditional(self) -> bool:
         """The rule matches every packet of its chain."""
-        return self.exact and all(self.dim(d).contains(universe(d, self.family)) for d in self.space)
+        if self.undecidable or self.opaque:
+            return False
+        family = self.family
+        for name, dim in self.space.items():
+            if not dim.contains(_UNIVERSES[(name, family)]):
+                return False
+        return True
 
     @property
     def mutable(self) -> bool:
@@ -230,41 +239,65 @@ _ADDRESSES = {"src-address": "src", "dst-address": "dst"}
 _ADDRESS_LISTS = {"src-address-list": "src", "dst-address-list": "dst"}
 
 
+_SKIP = ("skip",)  # a cache entry: a parameter that says what to do, not which packets
+
+
 def build_rule(item: Item, family: int, table: str, chain: str, index: int, line: int, lists,
                cache: dict | None = None) -> Rule:
     """The rule of ``item``; ``lists`` is the ``Policy`` (interface and address lists);
-    ``cache`` keeps the sets of matcher texts already read (rules repeat them)."""
+    ``cache`` keeps, by family, what each (parameter, text) already read stands for (rules repeat them)."""
+    cache = (cache if cache is not None else {}).setdefault(family, {})  # (parameter, text) -> entry
+    props = item.props
     action = item.get("action") or "accept"
-    rule = Rule(item, family, table, chain, index, action, line)
-    for name, arg in item.props.items():
-        if name in ACTION_PARAMS or name.startswith("new-"):
-            continue
-        text = item.get(name)
+    arg = props.get("disabled")  # Item.disabled, without its three calls
+    disabled = literal(arg) in TRUE_WORDS if arg is not None else bool(item.defaults) and item.disabled
+    rule = Rule(item, family, table, chain, index, action, line, disabled=disabled)
+    signature: list | None = [] if "action" in props else [("action", "accept")]
+    space = rule.space
+    for name, arg in props.items():  # one pass: each value read once, for the space and the signature
+        value = arg.value
+        text = value.text if type(value) is Word else literal(arg)  # literal(), the common case inlined
         if text is None:
-            rule.undecidable.append(f"{name} is computed by the script")
+            if name not in SIGNATURE_IGNORES:
+                signature = None
+            if name not in ACTION_PARAMS and not name.startswith("new-"):
+                rule.undecidable.append(f"{name} is computed by the script")
             continue
-        negated = text.startswith("!")
-        body = text[1:] if negated else text
-        if name in STATEFUL:
-            rule.undecidable.append(f"{name} depends on counters or chance")
+        key = (name, text)
+        if signature is not None and name not in SIGNATURE_IGNORES:
+            signature.append(key)
+        entry = cache.get(key)
+        if entry is None:
+            entry = cache[key] = _entry(name, text, family, lists)
+        if entry is _SKIP:
             continue
-        cache_key = (name, text, family)
-        cached = cache.get(cache_key) if cache is not None else None
-        if cached is None:
-            dim, known, opaque = _constraint(name, body, negated, family, lists)
-            if dim is None:
-                cached = ("other", Dim(frozenset({"*"}), frozenset({(name, text)})), True)
-            else:
-                if known is not None and negated:
-                    known = complement(known, dim, family)
-                cached = (dim, Dim(known if known is not None else _universe(dim, family), opaque), False)
-            if cache is not None:
-                cache[cache_key] = cached
-        dim, constraint, unmodelled = cached
+        dim, constraint, unmodelled = entry
+        if dim is None:
+            rule.undecidable.append(constraint)
+            continue
         if unmodelled:
             rule.opaque.append(name)
-        _narrow(rule, dim, constraint)
+        current = space.get(dim)
+        space[dim] = constraint if current is None else current.intersect(constraint)
+    rule.signature = frozenset(signature) if signature is not None else None
     return rule
+
+
+def _entry(name: str, text: str, family: int, lists) -> tuple:
+    """What one literal parameter of a rule stands for: ``_SKIP``, (None, why
+    the rule is undecidable, False) or (dimension, constraint, unmodelled)."""
+    if name in ACTION_PARAMS or name.startswith("new-"):
+        return _SKIP
+    if name in STATEFUL:
+        return None, f"{name} depends on counters or chance", False
+    negated = text.startswith("!")
+    body = text[1:] if negated else text
+    dim, known, opaque = _constraint(name, body, negated, family, lists)
+    if dim is None:
+        return "other", Dim(frozenset({"*"}), frozenset({(name, text)})), True
+    if known is not None and negated:
+        known = complement(known, dim, family)
+    return dim, Dim(known if known is not None else _universe(dim, family), opaque), False
 
 
 def _constraint(name: str, body: str, negated: bool, family: int, lists):
@@ -290,8 +323,3 @@ def _constraint(name: str, body: str, negated: bool, family: int, lists):
             return _ADDRESS_LISTS[name], None, frozenset({(name, negated, body)})
         return _ADDRESS_LISTS[name], known, frozenset()
     return None, None, frozenset()
-
-
-def _narrow(rule: Rule, dim: str, constraint: Dim) -> None:
-    current = rule.space.get(dim)
-    rule.space[dim] = constraint if current is None else current.intersect(constraint)

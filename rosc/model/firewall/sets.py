@@ -30,8 +30,16 @@ class Ranges:
 
     @staticmethod
     def of(pairs, top: int) -> "Ranges":
+        if len(pairs) == 1:  # one address, network or port: nothing to merge
+            lo, hi = pairs[0]
+            lo, hi = max(0, lo), min(top, hi)
+            return Ranges(((lo, hi),) if lo <= hi else (), top)
         merged: list[list[int]] = []
-        for lo, hi in sorted((max(0, lo), min(top, hi)) for lo, hi in pairs):
+        for lo, hi in sorted(pairs):  # clamping keeps the order of the starts: clamp after sorting
+            if lo < 0:
+                lo = 0
+            if hi > top:
+                hi = top
             if lo > hi:
                 continue
             if merged and lo <= merged[-1][1] + 1:

@@ -8,10 +8,13 @@ rosc can read (the rule then "may match": see ``rules``).
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from rosc.model.firewall.sets import Names, Ranges
 
 TOP = {4: (1 << 32) - 1, 6: (1 << 128) - 1}
+_OCTET = r"(0|[1-9][0-9]{0,2})"
+_QUAD = re.compile(r"\.".join([_OCTET] * 4))
 PORT_TOP = 65535
 PROTO_TOP = 255
 
@@ -37,6 +40,9 @@ IPSEC_STATES = frozenset({"in:ipsec/out:ipsec", "in:ipsec/out:none", "in:none/ou
 def addresses(text: str, family: int) -> Ranges | None:
     """``10.0.0.0/8``, ``10.0.0.1``, ``10.0.0.1-10.0.0.9`` (RouterOS 7 also
     accepts a comma-separated list of them) → the addresses, or None."""
+    if "," not in text:  # the common case: one address, network or range
+        pair = address_range(text.strip(), family)
+        return Ranges((pair,), TOP[family]) if pair is not None else None
     pairs = []
     for part in text.split(","):
         pair = address_range(part.strip(), family)
@@ -47,6 +53,52 @@ def addresses(text: str, family: int) -> Ranges | None:
 
 
 def address_range(text: str, family: int) -> tuple[int, int] | None:
+    """``10.0.0.0/8``, ``10.0.0.1`` or ``10.0.0.1-10.0.0.9`` → (first, last)
+    as integers, or None.  Plain dotted quads (the common case: address
+    lists of thousands of entries) are read by ``v4_network`` without building
+    ``ipaddress`` objects; anything else (IPv6, a netmask after the slash,
+    a leading zero...) goes through ``ipaddress``, which decides."""
+    if family == 4:
+        if "-" in text:
+            lo, _, hi = text.partition("-")
+            a, b = dotted_quad(lo), dotted_quad(hi)
+            if a is not None and b is not None:
+                return (a, b) if a <= b else None
+        else:
+            found = v4_network(text)
+            if found is not None:
+                return found
+    return _address_range(text, family)
+
+
+def v4_network(text: str) -> tuple[int, int] | None:
+    """``10.0.0.1`` or ``10.0.0.0/8`` (host bits allowed) → (first, last),
+    when the text is a canonical dotted quad with a decimal prefix length;
+    None for anything else, which ``ipaddress`` must then decide."""
+    address, slash, length = text.partition("/")
+    value = dotted_quad(address)
+    if value is None:
+        return None
+    if not slash:
+        return value, value
+    if 0 < len(length) <= 2 and length.isascii() and length.isdigit() and int(length) <= 32:
+        host = (1 << (32 - int(length))) - 1
+        return value & ~host, value | host
+    return None
+
+
+def dotted_quad(text: str) -> int | None:
+    """A canonical dotted quad (four decimal octets, no leading zeros) as an integer, else None."""
+    found = _QUAD.fullmatch(text)
+    if found is None:
+        return None
+    a, b, c, d = map(int, found.groups())
+    if a > 255 or b > 255 or c > 255 or d > 255:
+        return None
+    return a << 24 | b << 16 | c << 8 | d
+
+
+def _address_range(text: str, family: int) -> tuple[int, int] | None:
     try:
         if "-" in text:
             lo, _, hi = text.partition("-")
@@ -66,8 +118,8 @@ def ports(text: str) -> Ranges | None:
     pairs = []
     for part in text.split(","):
         lo, _, hi = part.partition("-")
-        if not lo.isdigit() or (hi and not hi.isdigit()):
-            return None
+        if not (lo.isascii() and lo.isdigit()) or (hi and not (hi.isascii() and hi.isdigit())):
+            return None  # (isdigit alone lets "²" through, which int() rejects)
         a, b = int(lo), int(hi or lo)
         if a > b or b > PORT_TOP:
             return None
