@@ -204,14 +204,23 @@ def verdict(met: bool, off: str = "") -> str:
 
 
 def scale_rows(data: dict, what: str) -> dict[int, float]:
-    return {int(r["size"]): float(r["seconds"]) for r in data.get("rows", []) if r.get("what") == what}
+    """Size → CPU seconds of the rows of ``what`` that ran to the end."""
+    return {int(r["size"]): float(r["seconds"]) for r in data.get("rows", [])
+            if r.get("what") == what and r.get("seconds") is not None}
 
 
-def growth_line(points: dict[int, float], goal_per_10x: float | None = None) -> str:
+def scale_errors(data: dict, what: str) -> dict[int, str]:
+    """Size → why the row of ``what`` has no time (a timeout, a refused input)."""
+    return {int(r["size"]): r.get("error") or "failed" for r in data.get("rows", [])
+            if r.get("what") == what and r.get("seconds") is None}
+
+
+def growth_line(points: dict[int, float], errors: dict[int, str] | None = None) -> str:
     sizes = sorted(points)
     parts = [f"{s:,}: {points[s]:.2f} s" for s in sizes]
     for a, b in zip(sizes, sizes[1:]):
         parts.append(f"{b // a}x the size: {points[b] / points[a]:.1f}x the time")
+    parts.extend(f"{s:,}: no time ({why})" for s, why in sorted((errors or {}).items()))
     return "; ".join(parts)
 
 
@@ -232,8 +241,9 @@ def report(r: dict, args) -> str:
       f"| {lb['ratio']:.2f}x / {lm['ratio']:.2f}x | ≤ 1.5x | "
       + verdict(lb["ratio"] <= 1.5 and lm["ratio"] <= 1.5, f"{max(lb['ratio'], lm['ratio']) / 1.5:.2f} times the goal; see below") + " |")
     sc = r["scale"]
-    build = scale_rows(sc, "build")
-    change = scale_rows(sc, "change-script")
+    build, build_errors = scale_rows(sc, "build"), scale_errors(sc, "build")
+    lint_points = scale_rows(sc, "lint")
+    change = scale_rows(sc, "change-build")
     if sc.get("missing"):
         w("| `rosc build`, single big device, 10k → 100k → 1M | `bench/scale.py` does not exist on this branch: not measured | ≤ 11x per 10x; 1M < 3 min | not measured |")
         w("| change script of 16k `set [find ...]` | not measured (no `bench/scale.py`) | linear | not measured |")
@@ -245,8 +255,18 @@ def report(r: dict, args) -> str:
             per10 = [build[b] / build[a] for a, b in zip(sizes, sizes[1:]) if b == 10 * a]
             million = build.get(1_000_000)
             ok = all(x <= 11 for x in per10) and (million is None or million < 180)
-            w(f"| `rosc build`, single big device | {growth_line(build)} | ≤ 11x per 10x; 1M < 3 min | "
-              + verdict(ok and million is not None, "" if million is not None or not ok else "1M not run (--quick)") + " |")
+            why = [f"{x:.1f}x per 10x" for x in per10 if x > 11]
+            if million is not None and million >= 180:
+                why.append(f"1M took {million:.0f} s")
+            elif million is None and 1_000_000 in build_errors:
+                why.append("1M has no time (see the row)")
+                if lint_points.get(1_000_000) is not None:
+                    why.append(f"the lint of that file alone took {lint_points[1_000_000]:.0f} s")
+            elif million is None:
+                why.append("1M not run (--quick)")
+            off = "; ".join(why) + ("; see below" if why else "")
+            w(f"| `rosc build`, single big device | {growth_line(build, build_errors)} | ≤ 11x per 10x; 1M < 3 min | "
+              + verdict(ok and million is not None, off) + " |")
         if change:
             sizes = sorted(change)
             per2 = [change[b] / change[a] for a, b in zip(sizes, sizes[1:])]
@@ -306,10 +326,14 @@ def report(r: dict, args) -> str:
         w(f"`bench/scale.py` failed after {sc['seconds']:.0f} s:\n\n```\n{sc['error']}\n```\n")
     else:
         w(f"{sc['seconds']:.0f} s in all.\n")
-        w("| what | size | seconds |")
-        w("|---|---:|---:|")
+        w("| what | size | CPU seconds | peak RSS MiB |")
+        w("|---|---:|---:|---:|")
         for row in sc["rows"]:
-            w(f"| {row['what']} | {int(row['size']):,} | {float(row['seconds']):.2f} |")
+            if row.get("seconds") is None:
+                w(f"| {row['what']} | {int(row['size']):,} | no time: {row.get('error') or 'failed'} | |")
+            else:
+                rss = row.get("peak_rss_mb")
+                w(f"| {row['what']} | {int(row['size']):,} | {float(row['seconds']):.2f} | {'' if rss is None else f'{rss:,.0f}'} |")
         w("")
     for name, _args, title in OTHER:
         d = r["other"].get(name)

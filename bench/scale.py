@@ -82,11 +82,15 @@ def child(task: str, size: int) -> dict:
         start = time.process_time()
         result = run()
         seconds = time.process_time() - start
-        if kind == "build" and result.refused:
+        if kind == "build":
             from rosc.diagnostics import Severity
 
-            why = next((d.message for d in result.diagnostics if d.severity >= Severity.ERROR), "errors")
-            raise SystemExit(f"the build was refused: {why}")
+            errors = [d for d in result.diagnostics if d.severity >= Severity.ERROR]
+            unread = next((d.message for d in errors if d.code == "LAB001" and d.message.startswith("cannot read")), None)
+            if unread is not None:  # forced builds still write REPORT.md: no time to report for a device never read
+                raise SystemExit(f"the build did not read the device: {unread}")
+            if result.refused:
+                raise SystemExit(f"the build was refused: {errors[0].message if errors else 'errors'}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"what": task, "size": size, "seconds": round(seconds, 3), "peak_rss_mb": round(peak / 2**20, 1)}
 

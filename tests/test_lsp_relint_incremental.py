@@ -230,3 +230,100 @@ def test_an_edit_of_one_menu_runs_again_only_the_rules_that_read_it():
     assert doc.analysis.relinted and not stats["reused"]
     assert stats["rerun"] == len(expected) < len(cross)
     assert _check("defconf", [(at, at + 1, "2")]) == 1
+
+
+# A firewall whose address list a scheduled script fills, with a top-level
+# one-line `address-list add`, functions and a comment that ends in `\`:
+# what the probes (Source.probe) and the token reads (Source.token_text) see.
+SCRIPTED = """\
+# 2025-01-10 10:00:00 by RouterOS 7.16.2
+/ip address
+add address=192.168.88.1/24 interface=ether2
+/ip firewall address-list add list=blocked address=10.9.9.9
+/ip firewall filter
+add action=accept chain=input connection-state=established,related
+add action=drop chain=input src-address-list=blocked
+add action=accept chain=input in-interface=ether2
+add action=drop chain=input
+add action=accept chain=input protocol=icmp
+/system script
+add name=block source=":global blockHost do={ /ip firewall address-list add list=blocked address=\\$1 }\\r\\
+    \\n:local  host  \\"10.0.0.7\\"\\r\\
+    \\n\\$blockHost \\$host\\r\\
+    \\n:put \\$host"
+/system scheduler
+add interval=1h name=nightly on-event=":local tries 3\\r\\n/system script run block\\r\\n:log info \\"\\$trys\\""
+# a comment that ends in a backslash \\
+  /ip dns set servers=1.1.1.1
+"""
+SPACING_CONFIGS = {"scripted": SCRIPTED, "ddns": (ROOT / "tests" / "script_configs" / "ddns_bad.rsc").read_text(),
+                   "generated": CONFIGS["generated"]}
+
+
+@st.composite
+def spacing_edits(draw, text: str):
+    """Edits of the space between tokens only: a blank added where there is
+    one, or one of two blanks taken away (outside strings too)."""
+    out = []
+    for _ in range(draw(st.integers(1, 4))):
+        blanks = [i for i, c in enumerate(text) if c in " \t"]
+        if not blanks:
+            break
+        a = draw(st.sampled_from(blanks))
+        if a + 1 < len(text) and text[a + 1] in " \t" and draw(st.booleans()):
+            out.append((a, a + 1, ""))
+            text = text[:a] + text[a + 1:]
+        else:
+            new = draw(st.sampled_from([" ", "\t"]))
+            out.append((a, a, new))
+            text = text[:a] + new + text[a:]
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SPACING_CONFIGS))
+def test_spacing_edits_publish_a_full_lint(name):
+    """Where the tree stays node for node the same, the rules that read only
+    tokens, probes or the header are kept: what is published is still what
+    a full lint finds (also inside strings, where a blank is a character)."""
+    CONFIGS.setdefault(name, SPACING_CONFIGS[name])
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(spacing_edits(SPACING_CONFIGS[name]))
+    def run(changes):
+        _check(name, changes)
+
+    run()
+
+
+def test_the_script_and_firewall_rules_are_kept_after_a_blank_at_a_line_end():
+    """A blank typed at the end of a filter rule: the script analysis
+    (token reads), the scripted address list (a probe) and the export
+    header do not make their rules run again.  (Inside a string a blank is
+    a character of its value, and a blank between arguments moves the
+    columns of the words after it: the tree is not the same then.)"""
+    text = SCRIPTED
+    a = text.index("in-interface=ether2\n") + len("in-interface=ether2")
+    doc = Document("file:///t.rsc", "t.rsc", text)
+    doc.lsp_diagnostics()
+    doc.apply_change(lsp.TextDocumentContentChangePartial(range=LineIndex(text).range(a, a), text=" "))
+    published = list(map(_key, doc.lsp_diagnostics()))
+    new_text = text[:a] + " " + text[a:]
+    assert published == list(map(_key, analyze(new_text, "t.rsc").lsp_diagnostics()))
+    record = doc.analysis.lint.record
+    assert doc.analysis.relinted and record.stats["reused"]
+    assert record.stats["rerun"] == 1  # SCR010: the comment ending in `\` makes it read the raw text
+    codes = {d.code for d in doc.lsp_diagnostics()}
+    assert {"SCR001", "SCR010", "FW003"} <= codes, codes
+
+
+def test_a_script_that_starts_adding_to_a_list_publishes_a_full_lint():
+    """`address-list add` typed into a stored script: the list is no longer
+    known (FW findings that relied on its entries go), as in a full lint."""
+    text = SCRIPTED
+    a = text.index(":put ")
+    doc = Document("file:///t.rsc", "t.rsc", text)
+    doc.lsp_diagnostics()
+    piece = "/ip firewall address-list add list=x address=1.1.1.1\\r\\\n    \\n"
+    doc.apply_change(lsp.TextDocumentContentChangePartial(range=LineIndex(text).range(a, a), text=piece))
+    new_text = text[:a] + piece + text[a:]
+    assert list(map(_key, doc.lsp_diagnostics())) == list(map(_key, analyze(new_text, "t.rsc").lsp_diagnostics()))

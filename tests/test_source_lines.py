@@ -9,12 +9,14 @@ import tracemalloc
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rosc.cli.main import main
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.lint.engine import lint_bytes
 from rosc.report.text import render_text
-from rosc.syntax.source import Source, decode
+from rosc.syntax.source import Source, decode, line_starts, line_starts_after_edit
 
 DEVICE = """\
 /system identity
@@ -152,3 +154,19 @@ def test_the_cost_of_a_finding_does_not_grow_with_its_line():
     short = min(cost(16_000) for _ in range(2))
     long = cost(16_000_000)
     assert long < 4 * short + 0.5, (short, long)
+
+
+_LINE_TEXT = st.text(alphabet=st.sampled_from("ab \t\r\n\\"), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINE_TEXT, _LINE_TEXT, _LINE_TEXT, _LINE_TEXT)
+def test_line_starts_after_an_edit_are_those_of_the_new_text(before, old_part, new_part, after):
+    """The language server's re-parse keeps the line starts around an edit
+    (``line_starts_after_edit``): they must be those a fresh count finds,
+    also when the edit splits or joins a CR LF pair at either edge."""
+    old_text = before + old_part + after
+    new_text = before + new_part + after
+    r0, r1_old = len(before), len(before) + len(old_part)
+    found = line_starts_after_edit(line_starts(old_text), new_text, r0, r1_old, len(new_part) - len(old_part))
+    assert found == line_starts(new_text)

@@ -20,7 +20,7 @@ from rosc.checks.routing_analysis import analyse, describe
 from rosc.model.device import Device, Item, literal
 from rosc.model.firewall import values
 from rosc.model.firewall.lists import InterfaceLists
-from rosc.model.facts import EXPORT_HEADER, parse_network, parse_range
+from rosc.model.facts import parse_network, parse_range
 
 TABLES = {
     "/ip firewall filter": ("input", "forward", "output"),
@@ -191,7 +191,7 @@ def _firewall(run) -> Firewall:
         tables[menu] = table
     lists = _Lists(InterfaceLists(device),
                    uncertain=bool(scripted & set(LIST_MENUS)) or bool(unresolved & set(LIST_MENUS)))
-    export = EXPORT_HEADER.search(device.source.text[:2048]) is not None
+    export = device.source.export_version() is not None
     return Firewall(tables, scripted, export, lists)
 
 

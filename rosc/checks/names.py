@@ -16,7 +16,6 @@ from rosc.checks.reference_table import (
 )
 from rosc.model.device import Item, literal
 from rosc.model.facts import (
-    EXPORT_HEADER,
     INTERFACE_MENUS,
     is_builtin_interface,
     parse_ip,
@@ -120,7 +119,7 @@ class DefinedNames:
         header is a script applied to a router that already has a
         configuration: names of a kind are checked only when the file defines
         names of that kind itself (``own``: the first definition, for notes)."""
-        self.export = EXPORT_HEADER.search(device.source.text[:2048]) is not None
+        self.export = device.source.export_version() is not None
         self.own: dict[str, Item] = {}
         for name, (kind, item) in self.interfaces.items():
             made = not item.implicit or item.arg("name") is not None  # added, or a port renamed

@@ -25,6 +25,10 @@ _LONE_EQUALS = (" =", "\t=", "\n=", "\r=")
 _COMMENT_BACKSLASH = re.compile(r"#[^\n]*\\")
 
 
+def _has_comment_backslash(source) -> bool:
+    return _COMMENT_BACKSLASH.search(source.text) is not None
+
+
 def _positional_after(cmd, index: int) -> bool:
     return any(type(a) is not Arg for a in cmd.args[index + 1 :])
 
@@ -66,9 +70,9 @@ def comment_after_command(ctx):
     summary="A comment ending in `\\`: a comment is never continued, the next line runs as a command",
 )
 def comment_not_continued(ctx):
-    text = ctx.source.text
-    if _COMMENT_BACKSLASH.search(text) is None:
+    if not ctx.source.probe(_has_comment_backslash):
         return  # no comment of the file's own text ends in a backslash
+    text = ctx.source.text
     for node in _comments(ctx.device.script.body):
         if not node.text.rstrip().endswith("\\") or text[node.start : node.end] != node.text:
             continue  # (comments of scripts inside strings have their own text)

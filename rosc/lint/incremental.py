@@ -3,7 +3,9 @@
 ``lint_recorded`` is ``lint_parsed`` that also keeps, per rule, what the
 rule found (before suppressions) and whether it read the raw text of the
 file (``Source.text``: spaces, line ends, anything the syntax tree does not
-hold), itself or through a shared analysis it computed or used.
+hold), only the text of tokens (``Source.token_text``) or values computed
+from the text (``Source.probe``), itself or through a shared analysis it
+computed or used.
 
 ``relint`` takes that record, the new parse and the ``Region`` of top-level
 statements the edit replaced (``rosc.lsp.incremental.reparse_region``):
@@ -14,9 +16,15 @@ statements the edit replaced (``rosc.lsp.incremental.reparse_region``):
   the new statements are the old ones node for node (same kinds, words,
   values, menus, comments), every node at the same line and column, no
   error of the parser in them, what the export header says and the
-  target version the same, and the rule did not read the raw text.  A one-line edit of
+  target version the same, and the rule did not read the raw text (the
+  text of tokens is the same then, and each probe it read is computed again
+  on the new text and must give the same value).  A one-line edit of
   spacing (a space after a continuation backslash, a trailing blank) is
   such an edit.  Their findings are moved with the nodes they point at;
+* also kept is a rule that read neither the raw text nor its tokens, no
+  menu the edited statements make, no walk of every command, no line
+  number when the edit added or removed lines, and whose probes give the
+  same values;
 * else every other rule runs again, on a model built from the new tree.
 
 Whenever something cannot be moved exactly (a finding that points inside
@@ -35,7 +43,7 @@ from rosc.checks.registry import device_rules
 from rosc.diagnostics import Diagnostic, Severity
 from rosc.lint.config import Config
 from rosc.lint.engine import LintResult, gc_paused, parser_findings, target_of
-from rosc.lint.reads import ALL, LINES, TEXT, WatchedContext, WatchedRun
+from rosc.lint.reads import ALL, LINES, TEXT, TOKENS, WatchedContext, WatchedRun
 from rosc.lint.suppressions import apply_suppressions
 from rosc.model.builder import build_device
 from rosc.model.device import Device
@@ -71,6 +79,7 @@ class Record:
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
     reads: dict[str, set[str]] = field(default_factory=dict)  # per rule (rosc.lint.reads)
     rules: tuple = ()  # the rules the settings enable, in order
+    probes: dict = field(default_factory=dict)  # Source.probe function -> its value on the text linted
     stats: dict[str, float] = field(default_factory=dict)  # what the last relint did (for bench/lsp_latency.py)
 
 
@@ -114,6 +123,7 @@ def lint_recorded(parsed: ParseResult, config: Config | None = None) -> LintResu
         record.rules = _enabled(config_)
         for rule in record.rules:
             record.found[rule.id] = _run_rule(rule, run, config_, record)
+        record.probes = run.reads.probed
         return _finish(parsed, config_, record, run)
 
 
@@ -249,6 +259,29 @@ def _menus(region: Region) -> set[str]:
             if type(s) is Command and s.verb is not None and not s.verb.text.startswith(":")}
 
 
+class _Probes:
+    """Whether the probes a rule read (``Source.probe``) give the same
+    value on the old text and on the new one."""
+
+    def __init__(self, old_values: dict, old: Source, new_values: dict, new: Source):
+        self.old_values, self.old = old_values, old
+        self.new_values, self.new = new_values, new
+        self.known: dict = {}
+
+    def same(self, reads: set) -> bool:
+        for fn in reads:
+            if type(fn) is str:
+                continue
+            found = self.known.get(fn)
+            if found is None:
+                before = self.old_values[fn] if fn in self.old_values else fn(self.old)
+                after = self.new_values[fn] = fn(self.new)
+                found = self.known[fn] = before == after
+            if not found:
+                return False
+        return True
+
+
 def _lines(old_source: Source, new_source: Source, region: Region) -> bool:
     """Whether the edit added or removed lines."""
     return len(old_source.line_starts) != len(new_source.line_starts)
@@ -277,7 +310,8 @@ def _relint(old: LintResult, record: Record, parsed: ParseResult, region: Region
     shift = same or _Mover(region, None, [])
     rules = record.rules
     new = Record(record.config, record.target, header, {}, dict(record.reads), rules)
-    blocked = {ALL, TEXT} | _menus(region)  # what the edit may have changed
+    blocked = {ALL, TEXT, TOKENS} | _menus(region)  # what the edit may have changed
+    probes = _Probes(record.probes, old.parse.source, new.probes, source)
     if header != record.header:
         blocked = None
     elif _lines(old.parse.source, source, region):
@@ -302,9 +336,9 @@ def _relint(old: LintResult, record: Record, parsed: ParseResult, region: Region
                 return None
             moved.extend(rule.check(CheckContext(part, rule, config.severity_of(rule))))
             new.found[rule.id] = moved
-        elif same is not None and TEXT not in record.reads[rule.id]:
+        elif same is not None and TEXT not in record.reads[rule.id] and probes.same(record.reads[rule.id]):
             _keep(rule, _moved(found, same, source), new, rerun)
-        elif blocked is not None and not (record.reads[rule.id] & blocked):
+        elif blocked is not None and not (record.reads[rule.id] & blocked) and probes.same(record.reads[rule.id]):
             _keep(rule, _moved(found, shift, source), new, rerun)
         else:
             rerun.append(rule)
@@ -313,8 +347,10 @@ def _relint(old: LintResult, record: Record, parsed: ParseResult, region: Region
     if rerun:
         run = _watched_run(parsed, config)
         built = perf_counter()
+        run.reads.probed.update(new.probes)  # (computed on this text already)
         for rule in rerun:
             new.found[rule.id] = _run_rule(rule, run, config, new)
+        new.probes.update(run.reads.probed)
     else:
         built = local_done
     new.found = {r.id: new.found[r.id] for r in rules}  # the rules' order, as a full lint

@@ -10,6 +10,12 @@ note, into the set of the rule running, what was asked for:
 * ``ALL`` for anything that can see every statement: ``commands()``,
   ``script``, ``menus``, ``unresolved``, ``syntax_errors``;
 * ``TEXT`` for a read of the raw text (``Source.text``);
+* ``TOKENS`` for a read of the text inside the spans of syntax-tree leaves
+  only (``Source.token_text``): an edit that leaves the tree node for node
+  as it was leaves those the same;
+* a probe's function, for a value computed from the raw text that does not
+  depend on offsets (``Source.probe``): it is computed again on the edited
+  text and compared;
 * ``LINES`` for a line number asked for (``Source.line_col``, ``span``; not
   the span of a finding made through ``WatchedContext``), which an edit
   adding a line changes everywhere after it.
@@ -27,10 +33,11 @@ from functools import cached_property
 from rosc.checks.context import CheckContext, DeviceRun
 from rosc.model.device import Device
 from rosc.model.facts import Facts
-from rosc.syntax.source import Source
+from rosc.syntax.source import Source, export_version_of
 
 ALL = "<all>"
 TEXT = "<text>"
+TOKENS = "<tokens>"
 LINES = "<lines>"
 _CACHED = frozenset(name for name, value in vars(Facts).items() if isinstance(value, cached_property))
 
@@ -38,10 +45,11 @@ _CACHED = frozenset(name for name, value in vars(Facts).items() if isinstance(va
 class Reads:
     """The set being filled (the running rule's, or an analysis's)."""
 
-    __slots__ = ("current",)
+    __slots__ = ("current", "probed")
 
     def __init__(self):
         self.current: set[str] = set()
+        self.probed: dict = {}  # probe function -> its value on this run's text
 
     def swap(self, new: set[str]) -> set[str]:
         old, self.current = self.current, new
@@ -62,6 +70,24 @@ class WatchedSource(Source):
     def text(self) -> str:
         self.reads.current.add(TEXT)
         return Source.text.__get__(self)
+
+    @property
+    def token_text(self) -> str:
+        self.reads.current.add(TOKENS)
+        return Source.text.__get__(self)
+
+    def export_version(self):
+        # not a read: relint compares the export header before anything else
+        return export_version_of(Source.text.__get__(self))
+
+    def probe(self, fn):
+        reads = self.reads
+        reads.current.add(fn)
+        try:
+            return reads.probed[fn]
+        except KeyError:
+            value = reads.probed[fn] = fn(Source(Source.text.__get__(self), self.path, self.line_starts))
+            return value
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(Source.text.__get__(self))))

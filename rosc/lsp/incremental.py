@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from rosc.diagnostics import Diagnostic
 from rosc.lint.incremental import Region
 from rosc.syntax.parser import ParseResult
-from rosc.syntax.source import BOM, Source
+from rosc.syntax.source import BOM, Source, line_starts_after_edit
 from rosc.syntax.tree import (
     Arg,
     Block,
@@ -163,7 +163,7 @@ def reparse_region(old: ParseResult, text: str, start: int, old_end: int, new_en
     if delta:
         _shift(rest, delta)
     new_body = body[:i] + stmts + rest
-    source = Source(text, old.source.path)
+    source = Source(text, old.source.path, line_starts_after_edit(old.source.line_starts, text, r0, r1_old, delta))
     diagnostics: list[Diagnostic] = []
     for d in old.diagnostics:
         if d.span.offset < r0 and d.span.end <= r0:

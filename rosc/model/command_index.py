@@ -78,13 +78,17 @@ class CommandIndex:
             self._top_starts = [c.start for c in self._top]
         starts, top = self._top_starts, self._top
         found: dict[int, Command] = {}
+        if not top:
+            return list(self.nested)
+        # only where a command is (a part of a file, as for the edited statements): a needle starts before a command's end
+        first, last = starts[0], top[-1].end + max(map(len, needles), default=0)
         for needle in needles:
-            at = text.find(needle)
+            at = text.find(needle, first, last)
             while at != -1:
                 i = bisect_right(starts, at) - 1
                 if i >= 0 and at < top[i].end:
                     found.setdefault(id(top[i]), top[i])
-                at = text.find(needle, at + 1)
+                at = text.find(needle, at + 1, last)
         return list(found.values()) + self.nested
 
     def path_of(self, cmd: Command) -> str:

@@ -56,8 +56,6 @@ V6_ONLY_MENUS = (
     "/routing ospf-v3 interface", "/routing bgp instance", "/routing bgp peer", "/routing bgp network",
 )
 
-# `# 2024-01-01 12:00:00 by RouterOS 7.16` (the first lines of an /export).
-EXPORT_HEADER = re.compile(r"^#[^\r\n]*\bby RouterOS (\d+)\.(\d+)", re.MULTILINE)
 
 # Ports that exist on hardware without being configured.
 PHYSICAL = re.compile(
@@ -271,8 +269,7 @@ class Facts:
     def routeros_version(self) -> tuple[int, int] | None:
         """(major, minor) from the export header (``by RouterOS 6.49.6``), or
         None when the file does not say."""
-        found = EXPORT_HEADER.search(self.device.source.text[:2048])
-        return (int(found.group(1)), int(found.group(2))) if found else None
+        return self.device.source.export_version()
 
     @cached_property
     def routeros_major(self) -> int:

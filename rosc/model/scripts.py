@@ -48,7 +48,7 @@ def analyze(script, source, syntax_errors=()) -> ScriptAnalysis:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # as the parser does: collecting over a large tree while building costs more than the build
     try:
-        analysis = Walker(source.text).run(script)
+        analysis = Walker(source.token_text).run(script)
     finally:
         if gc_was_enabled:
             gc.enable()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from rosc.diagnostics import Diagnostic, Severity, Span
 
 BOM = "\ufeff"
 _LINE_END = re.compile(r"\r\n?|\n")
+# `# 2024-01-01 12:00:00 by RouterOS 7.16` (the first lines of an /export).
+EXPORT_HEADER = re.compile(r"^#[^\r\n]*\bby RouterOS (\d+)\.(\d+)", re.MULTILINE)
 
 
 def line_starts(text: str) -> list[int]:
@@ -26,6 +28,31 @@ def line_starts(text: str) -> list[int]:
         return starts
     starts.extend(m.end() for m in _LINE_END.finditer(text))
     return starts
+
+
+def export_version_of(text: str) -> tuple[int, int] | None:
+    """See ``Source.export_version``."""
+    found = EXPORT_HEADER.search(text[:2048])
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def line_starts_after_edit(old: list[int], text: str, r0: int, r1_old: int, delta: int) -> list[int]:
+    """``line_starts(text)`` for ``text`` made from the text of ``old`` by
+    replacing ``[r0, r1_old)`` (``delta`` characters longer after): the
+    starts before the edit are kept, those after it moved, and only those
+    inside it found again.  (Whether ``p`` starts a line depends on the
+    characters at ``p - 1`` and ``p`` only.)"""
+    r1 = r1_old + delta
+    head = old[: bisect_left(old, r0)]
+    if r0 == 0:
+        head = [0]
+    fresh = [m.end() for m in _LINE_END.finditer(text, max(0, r0 - 1), min(len(text), r1 + 1)) if r0 <= m.end() <= r1 and m.end() > 0]
+    tail = old[bisect_right(old, r1_old) :]
+    if delta:
+        tail = [p + delta for p in tail]
+    if head and fresh and fresh[0] == head[-1]:
+        fresh = fresh[1:]
+    return head + fresh + tail
 
 
 class Source:
@@ -53,6 +80,26 @@ class Source:
     def __post_init__(self) -> None:
         if not self.line_starts:
             self.line_starts = line_starts(self.text)
+
+    def export_version(self) -> tuple[int, int] | None:
+        """(major, minor) from an /export header in the first 2 KiB
+        (``by RouterOS 6.49.6``), or None when the file has none."""
+        return export_version_of(self.text)
+
+    @property
+    def token_text(self) -> str:
+        """The text, for reading only inside the spans of syntax-tree
+        leaves (a word's, a string's, a variable's): what is read there is
+        the token itself, never the space between tokens
+        (``rosc.lint.reads.TOKENS``)."""
+        return self.text
+
+    def probe(self, fn):
+        """``fn(self)``: a value computed from the raw text that does not
+        depend on offsets (line numbers, counts, flags), so
+        ``rosc.lint.incremental`` can compute it again on an edited text and
+        compare (``rosc.lint.reads``: a probe is recorded as ``fn``)."""
+        return fn(self)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``; columns count characters."""

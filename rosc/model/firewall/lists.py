@@ -21,6 +21,7 @@ a DHCP server's or lease's ``address-lists``, a PPP profile's
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from rosc.model.device import TRUE_WORDS, Device, literal
 from rosc.model.firewall import values
@@ -28,6 +29,15 @@ from rosc.model.firewall.sets import Names, Ranges
 
 ADDRESS_LIST_MENUS = {4: "/ip firewall address-list", 6: "/ipv6 firewall address-list"}
 _SCRIPTED_ADD = re.compile(r"address-list[ \t]*/?[ \t]*add\b")
+
+
+def scripted_add_lines(source) -> frozenset[int]:
+    """The 1-based lines where the text adds to an address list
+    (``address-list add`` or ``address-list/add``): on a top-level command's
+    line that is the command itself, anywhere else a script that fills a
+    list when it runs."""
+    starts = source.line_starts
+    return frozenset(bisect_right(starts, found.start()) for found in _SCRIPTED_ADD.finditer(source.text))
 
 
 class InterfaceLists:
@@ -109,12 +119,12 @@ class AddressLists:
 
     def __init__(self, device: Device):
         self._entries: dict[tuple[str, int], list[tuple[int, int]] | None] = {}
-        scripted_ok: set[int] = set()
-        text = device.source.text
+        scripted_ok: set[int] = set()  # lines where a top-level address-list command starts
+        source = device.source
         for family, menu in ADDRESS_LIST_MENUS.items():
             for item in device.items(menu):  # thousands of entries: each argument read once
                 if item.origin is not None:
-                    scripted_ok.add(text.rfind("\n", 0, item.origin.start) + 1)
+                    scripted_ok.add(source.line_col(item.origin.start)[0])
                 name = item.get("list")
                 if not name or _flag(item, "disabled"):
                     continue
@@ -139,11 +149,8 @@ class AddressLists:
                           ("/ipv6 dhcp-server", "address-lists")):
             for item in device.items(menu):
                 self.filled_at_run_time.update(values_of(item.get(key)))
-        for found in _SCRIPTED_ADD.finditer(device.source.text):
-            line_start = device.source.text.rfind("\n", 0, found.start()) + 1
-            if line_start not in scripted_ok:  # not a top-level `/ip firewall address-list add` line
-                self.scripted = True
-                break
+        if not source.probe(scripted_add_lines) <= scripted_ok:  # not only top-level `address-list add` lines
+            self.scripted = True
 
     def entries(self, name: str, family: int) -> Ranges | None:
         if self.scripted or name in self.filled_at_run_time:
