@@ -37,6 +37,7 @@ NAME_DIMS = ("in", "out")
 PROTO_WEIGHT = 4.0  # few protocols: rules of one protocol are many
 NAME_WEIGHT = 1.5
 OPAQUE_WEIGHT = 2.0
+WIDE_NAMES = 32  # more names than this: filing the rule under each costs more than any other key
 _BITS = {4: 32, 6: 128}
 _WIDTHS = {dim: bits for dim, bits in RANGE_DIMS if bits is not None}  # the others: an address's width
 
@@ -65,6 +66,7 @@ class CoverIndex:
         self._sizes: dict[str, set[int]] = {}  # dimension -> the block lengths filed under it
         self._width = _BITS[family]  # of an address
         self._last: tuple[Rule, dict] | None = None  # the last rule's blocks
+        self._firsts: dict[int, tuple] = {}  # id(names) -> (names, min(names))
 
     def _blocks(self, rule: Rule) -> dict[str, tuple[int, int]]:
         """The rule's block per range dimension it constrains (computed once:
@@ -102,12 +104,16 @@ class CoverIndex:
             cost = (len(self._ranges.get(option, ())) + 1) * weight
             if best is None or cost < best:
                 best, kind, key = cost, "range", option
+        wide = None  # a set of many names (an interface list of every VLAN): filed under each, read last
         for dim in NAME_DIMS:
             constraint = space.get(dim)
             if constraint is None or constraint.opaque or type(constraint.known) is not Names or constraint.known.co:
                 continue
             names = constraint.known.names
             if not names:
+                continue
+            if len(names) > WIDE_NAMES:
+                wide = wide or (dim, names)
                 continue
             buckets = self._names
             size = max(len(buckets.get((dim, n), ())) for n in names) if len(names) > 1 else \
@@ -121,6 +127,8 @@ class CoverIndex:
                 cost = (len(self._opaque.get(option, ())) + 1) * OPAQUE_WEIGHT
                 if best is None or cost < best:
                     best, kind, key = cost, "opaque", option
+        if kind is None and wide is not None:
+            kind, key = "names", wide
         if kind is None:
             self._general.append(rule)
         elif kind == "range":
@@ -131,6 +139,13 @@ class CoverIndex:
         else:
             for name in key[1]:
                 self._names.setdefault((key[0], name), []).append(rule)
+
+    def _first(self, names) -> str:
+        """``min(names)``, once per set of names (rules share the members of an interface list)."""
+        found = self._firsts.get(id(names))
+        if found is None or found[0] is not names:
+            found = self._firsts[id(names)] = (names, min(names))
+        return found[1]
 
     def covering(self, rule: Rule, epoch: int = 0) -> list[Rule]:
         found: dict[int, Rule] = {}
@@ -161,7 +176,7 @@ class CoverIndex:
             known = constraint.known
             if known.co or not known.names:
                 continue
-            for candidate in self._names.get((dim, min(known.names)), ()):
+            for candidate in self._names.get((dim, self._first(known.names)), ()):
                 if id(candidate) not in found and candidate.covers(rule):
                     found[id(candidate)] = candidate
         if self._opaque:
