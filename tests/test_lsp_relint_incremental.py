@@ -80,7 +80,7 @@ def _key(d: lsp.Diagnostic):
 
 
 def _check(name: str, changes) -> int:
-    base = CONFIGS[name]
+    base = CONFIGS[name] if name in CONFIGS else SPACING_CONFIGS[name]
     doc = Document("file:///t.rsc", "t.rsc", base)
     doc.lsp_diagnostics()  # as on open: the next lint starts from this one
     current = base
@@ -95,14 +95,19 @@ def _check(name: str, changes) -> int:
     return relinted
 
 
-@pytest.mark.parametrize("name", sorted(CONFIGS))
-def test_published_diagnostics_equal_a_full_lint_after_edits(name):
-    @settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(edit_sequence(CONFIGS[name]))
+def _check_property(name: str, edits, examples: int) -> None:
+    """``_check`` over ``examples`` edit sequences drawn from ``edits``."""
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(edits)
     def run(changes):
         _check(name, changes)
 
     run()
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_published_diagnostics_equal_a_full_lint_after_edits(name):
+    _check_property(name, edit_sequence(CONFIGS[name]), 35)
 
 
 def test_an_unterminated_string_message_follows_lines_added_after_it():
@@ -285,14 +290,7 @@ def test_spacing_edits_publish_a_full_lint(name):
     """Where the tree stays node for node the same, the rules that read only
     tokens, probes or the header are kept: what is published is still what
     a full lint finds (also inside strings, where a blank is a character)."""
-    CONFIGS.setdefault(name, SPACING_CONFIGS[name])
-
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(spacing_edits(SPACING_CONFIGS[name]))
-    def run(changes):
-        _check(name, changes)
-
-    run()
+    _check_property(name, spacing_edits(SPACING_CONFIGS[name]), 40)
 
 
 def test_the_script_and_firewall_rules_are_kept_after_a_blank_at_a_line_end():

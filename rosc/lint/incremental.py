@@ -47,7 +47,6 @@ from rosc.lint.reads import ALL, LINES, TEXT, TOKENS, WatchedContext, WatchedRun
 from rosc.lint.suppressions import apply_suppressions
 from rosc.model.builder import build_device
 from rosc.model.device import Device
-from rosc.model.facts import Facts
 from rosc.syntax.parser import ParseResult
 from rosc.syntax.source import Source
 from rosc.syntax.tree import Command, Script
@@ -75,7 +74,7 @@ class Record:
 
     config: Config | None
     target: object
-    header: object  # Facts.routeros_version, read before the rules run
+    header: object  # what the export header says (_header)
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
     reads: dict[str, set[str]] = field(default_factory=dict)  # per rule (rosc.lint.reads)
     rules: tuple = ()  # the rules the settings enable, in order
@@ -84,14 +83,13 @@ class Record:
 
 
 def _watched_run(parsed: ParseResult, config: Config) -> WatchedRun:
-    run = WatchedRun(build_device(parsed), target_of(parsed, config))
-    run.reading(lambda: run.facts.routeros_version)
-    run.facts._reads_of["routeros_version"] = set()  # the header: relint compares what it says
-    return run
+    return WatchedRun(build_device(parsed), target_of(parsed, config))
 
 
 def _header(parsed: ParseResult):
-    return Facts(Device(parsed.source.path, parsed.source, Script([]))).routeros_version
+    """What the export header says (``Facts.routeros_version``): no rule's
+    read of it is recorded, relint compares it before anything else."""
+    return parsed.source.export_version()
 
 
 def _run_rule(rule, run: WatchedRun, config: Config, record: Record) -> list[Diagnostic]:
@@ -119,7 +117,7 @@ def lint_recorded(parsed: ParseResult, config: Config | None = None) -> LintResu
     with gc_paused():
         config_ = config or Config()
         run = _watched_run(parsed, config_)
-        record = Record(config, run.target, run.facts.routeros_version)
+        record = Record(config, run.target, _header(parsed))
         record.rules = _enabled(config_)
         for rule in record.rules:
             record.found[rule.id] = _run_rule(rule, run, config_, record)

@@ -43,15 +43,11 @@ def line_starts_after_edit(old: list[int], text: str, r0: int, r1_old: int, delt
     inside it found again.  (Whether ``p`` starts a line depends on the
     characters at ``p - 1`` and ``p`` only.)"""
     r1 = r1_old + delta
-    head = old[: bisect_left(old, r0)]
-    if r0 == 0:
-        head = [0]
-    fresh = [m.end() for m in _LINE_END.finditer(text, max(0, r0 - 1), min(len(text), r1 + 1)) if r0 <= m.end() <= r1 and m.end() > 0]
+    head = old[: bisect_left(old, r0)] or [0]  # (0 starts the first line; the others after it are > 0)
+    fresh = [m.end() for m in _LINE_END.finditer(text, max(0, r0 - 1), min(len(text), r1 + 1)) if r0 <= m.end() <= r1]
     tail = old[bisect_right(old, r1_old) :]
     if delta:
         tail = [p + delta for p in tail]
-    if head and fresh and fresh[0] == head[-1]:
-        fresh = fresh[1:]
     return head + fresh + tail
 
 
